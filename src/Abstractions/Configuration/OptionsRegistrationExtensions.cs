@@ -1,0 +1,33 @@
+using Agents.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Binds options from configuration and validates them when the host starts.</summary>
+public static class OptionsRegistrationExtensions
+{
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> from <paramref name="section"/> (for example a section of
+    /// <c>appsettings.json</c>) and validates it at start-up with its data annotations and
+    /// <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>. A failure names the full
+    /// configuration key of each bad value, e.g. <c>Agents:Llama:ContextSize</c>.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section to bind.</param>
+    /// <param name="name">The named-options name; <see cref="Microsoft.Extensions.Options.Options.DefaultName"/> by default.</param>
+    /// <returns>The options builder, for further configuration.</returns>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(
+        this IServiceCollection services, IConfiguration section, string? name = null)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        name ??= Options.Options.DefaultName;
+        var path = (section as IConfigurationSection)?.Path;
+        var builder = services.AddOptions<TOptions>(name).Bind(section, o => o.ErrorOnUnknownConfiguration = false);
+        services.AddSingleton<IValidateOptions<TOptions>>(new ConfigurationKeyValidator<TOptions>(name, path));
+        return builder.ValidateOnStart();
+    }
+}

@@ -1,0 +1,159 @@
+using System.ComponentModel.DataAnnotations;
+using Agents.Backends.Llama.Chat;
+
+namespace Agents.Backends.Llama;
+
+/// <summary>
+/// Options of the local llama.cpp backend: which GGUF file to load, how to run it, and how the generator over it
+/// schedules requests. Bound from configuration (for example the <c>Agents:Llama</c> section) and validated at
+/// start-up; a bad value is reported under its configuration key.
+/// </summary>
+public sealed class LlamaModelOptions : IValidatableObject
+{
+    /// <summary>Gets or sets the path of the GGUF model file.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string ModelPath { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the id reported as the model of every result.</summary>
+    /// <value><see langword="null"/>: the file name without its extension.</value>
+    public string? ModelId { get; set; }
+
+    /// <summary>Gets or sets the context window of one request in tokens (prompt and completion together).</summary>
+    /// <value><see langword="null"/>: the model's trained context length, capped at 4,096.</value>
+    [Range(16, 1 << 20)]
+    public int? ContextSize { get; set; }
+
+    /// <summary>Gets or sets the number of CPU threads used for decoding.</summary>
+    /// <value><see langword="null"/>: LLamaSharp's default (the number of physical cores, at most 8 or so).</value>
+    [Range(1, 1024)]
+    public int? Threads { get; set; }
+
+    /// <summary>Gets or sets the logical batch size: the most tokens submitted to llama.cpp in one decode call.</summary>
+    /// <value>512.</value>
+    [Range(1, 1 << 16)]
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>Gets or sets the physical (micro) batch size; at most <see cref="BatchSize"/>.</summary>
+    /// <value>512.</value>
+    [Range(1, 1 << 16)]
+    public int UBatchSize { get; set; } = 512;
+
+    /// <summary>Gets or sets how many layers are offloaded to a GPU (passed through to llama.cpp; ignored by the CPU build).</summary>
+    /// <value>0.</value>
+    [Range(0, 100_000)]
+    public int GpuLayerCount { get; set; }
+
+    /// <summary>Gets or sets whether llama.cpp's flash attention is used.</summary>
+    /// <value>
+    /// <see langword="false"/>: with it off, decoding a suffix over a cached prefix gives bit-identical logits to a
+    /// cold prefill (measured with LLamaSharp 0.30.0), which exact prefix caching relies on.
+    /// </value>
+    public bool FlashAttention { get; set; }
+
+    /// <summary>Gets or sets whether the file is memory-mapped instead of read into memory.</summary>
+    /// <value><see langword="true"/>.</value>
+    public bool UseMemoryMap { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the chat format used when the model's metadata has no chat template: one of
+    /// <see cref="LlamaChatFormats.Names"/> (chatml, llama2, llama3, phi3, gemma, mistral, zephyr).
+    /// </summary>
+    /// <value>
+    /// <see langword="null"/>: no fallback; a model without a template then refuses chat requests with a clear
+    /// error rather than guessing a format.
+    /// </value>
+    public string? ChatTemplateFallback { get; set; }
+
+    /// <summary>Gets or sets whether <see cref="ChatTemplateFallback"/> is used even when the model has its own template.</summary>
+    /// <value><see langword="false"/>.</value>
+    public bool OverrideModelChatTemplate { get; set; }
+
+    /// <summary>Gets or sets how many requests decode together (continuous batching in one context).</summary>
+    /// <value>8.</value>
+    [Range(1, 64)]
+    public int MaxConcurrentSequences { get; set; } = 8;
+
+    /// <summary>Gets or sets how many requests may wait for a free sequence before new ones are refused with <see cref="RateLimitedException"/>.</summary>
+    /// <value>256.</value>
+    [Range(0, 1_000_000)]
+    public int MaxQueueLength { get; set; } = 256;
+
+    /// <summary>Gets or sets the widest beam search a request may ask for.</summary>
+    /// <value>8.</value>
+    [Range(1, 32)]
+    public int MaxBeamWidth { get; set; } = 8;
+
+    /// <summary>
+    /// Gets or sets the KV cache size in tokens shared by all concurrent sequences. A request is admitted when its
+    /// prompt plus its completion budget fit in what is free.
+    /// </summary>
+    /// <value><see langword="null"/>: the context window times <see cref="MaxConcurrentSequences"/>.</value>
+    [Range(16, 1 << 24)]
+    public int? KvCacheTokens { get; set; }
+
+    /// <summary>Gets or sets what happens when a prompt plus the completion budget does not fit the context window.</summary>
+    /// <value><see cref="ContextOverflowPolicy.Throw"/>.</value>
+    public ContextOverflowPolicy ContextOverflowPolicy { get; set; } = ContextOverflowPolicy.Throw;
+
+    /// <summary>Gets or sets how many NoKvSlot failures in a row a decode step tolerates (each after releasing what it can) before the requests fail.</summary>
+    /// <value>4.</value>
+    [Range(0, 1000)]
+    public int MaxNoKvSlotRetries { get; set; } = 4;
+
+    /// <summary>Gets or sets the LoRA adapters applied to generation, each with its scale.</summary>
+    public IList<LlamaLoraAdapterOptions> LoraAdapters { get; set; } = [];
+
+    /// <summary>Gets or sets whether prompt and completion text may appear in logs.</summary>
+    /// <value><see langword="false"/>.</value>
+    public bool EnableSensitiveDataLogging { get; set; }
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UBatchSize > BatchSize)
+        {
+            yield return new ValidationResult(
+                $"UBatchSize ({UBatchSize}) must not exceed BatchSize ({BatchSize}).", [nameof(UBatchSize)]);
+        }
+
+        if (ChatTemplateFallback is { } fallback && !LlamaChatFormats.IsKnown(fallback))
+        {
+            yield return new ValidationResult(
+                $"Unknown chat template '{fallback}'; known templates: {string.Join(", ", LlamaChatFormats.Names)}.",
+                [nameof(ChatTemplateFallback)]);
+        }
+
+        if (OverrideModelChatTemplate && ChatTemplateFallback is null)
+        {
+            yield return new ValidationResult(
+                "OverrideModelChatTemplate needs ChatTemplateFallback to name the template to use.", [nameof(OverrideModelChatTemplate)]);
+        }
+
+        if (!Enum.IsDefined(ContextOverflowPolicy))
+        {
+            yield return new ValidationResult($"Unknown ContextOverflowPolicy {ContextOverflowPolicy}.", [nameof(ContextOverflowPolicy)]);
+        }
+
+        for (var i = 0; i < LoraAdapters.Count; i++)
+        {
+            var adapter = LoraAdapters[i];
+            if (adapter is null || string.IsNullOrWhiteSpace(adapter.Path))
+            {
+                yield return new ValidationResult("A LoRA adapter needs a Path.", [$"{nameof(LoraAdapters)}:{i}:{nameof(LlamaLoraAdapterOptions.Path)}"]);
+            }
+            else if (!float.IsFinite(adapter.Scale))
+            {
+                yield return new ValidationResult("A LoRA scale must be a finite number.", [$"{nameof(LoraAdapters)}:{i}:{nameof(LlamaLoraAdapterOptions.Scale)}"]);
+            }
+        }
+    }
+
+    /// <summary>Creates a copy, so a loaded model or generator is unaffected by later changes to these options.</summary>
+    /// <returns>The copy.</returns>
+    public LlamaModelOptions Clone()
+    {
+        var copy = (LlamaModelOptions)MemberwiseClone();
+        copy.LoraAdapters = [.. LoraAdapters.Select(a => new LlamaLoraAdapterOptions { Path = a.Path, Scale = a.Scale })];
+        return copy;
+    }
+}

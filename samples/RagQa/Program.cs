@@ -1,1 +1,10 @@
-return 0;
+using Agents.Samples.RagQa;
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+return await RagQaApp.RunAsync(args, cancellation.Token);

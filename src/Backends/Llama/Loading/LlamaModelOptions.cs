@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Agents.Backends.Llama.Chat;
 
 namespace Agents.Backends.Llama;
 
@@ -87,7 +86,12 @@ public sealed class LlamaModelOptions : IValidatableObject
     /// Gets or sets the KV cache size in tokens shared by all concurrent sequences. A request is admitted when its
     /// prompt plus its completion budget fit in what is free.
     /// </summary>
-    /// <value><see langword="null"/>: the context window times <see cref="MaxConcurrentSequences"/>.</value>
+    /// <value>
+    /// <see langword="null"/>: the context window times <see cref="MaxConcurrentSequences"/>, but no more than fits in
+    /// 1 GiB of F16 KV cache (computed from the model's shape), and never less than one context window. A request
+    /// without <see cref="GenerationOptions.MaxTokens"/> reserves a whole window, so set MaxTokens (or this) to run
+    /// several requests of a large model at once.
+    /// </value>
     [Range(16, 1 << 24)]
     public int? KvCacheTokens { get; set; }
 

@@ -49,14 +49,14 @@ internal static partial class NativeLogRouter
                 return;
             }
 
-            if (NativeLibraryConfig.LibraryHasLoaded)
-            {
-                // Someone else loaded the library first: set the callback directly.
-                NativeLogConfig.llama_log_set(s_callback);
-            }
-            else
+            try
             {
                 NativeLibraryConfig.All.WithLogCallback(s_callback);
+            }
+            catch (InvalidOperationException)
+            {
+                // Someone else loaded the native library first: set the callback on the loaded library instead.
+                NativeLogConfig.llama_log_set(s_callback);
             }
 
             s_installed = true;
@@ -148,6 +148,9 @@ internal static partial class NativeLogRouter
                 list.Add(line);
             }
         }
+
+        /// <summary>Gets whether llama.cpp logged an error during the capture.</summary>
+        public bool HasErrors => _errors.Count > 0;
 
         /// <summary>Summarises the captured lines: errors first, else warnings, else <paramref name="fallback"/>.</summary>
         /// <param name="fallback">What to say when llama.cpp logged nothing useful.</param>

@@ -1,0 +1,60 @@
+namespace Agents;
+
+/// <summary>How <see cref="PromptCachingGenerator"/> marks the stable prefix of requests.</summary>
+public sealed class PromptCachingOptions
+{
+    /// <summary>The default key of <see cref="TenantKeyProperty"/>.</summary>
+    public const string DefaultTenantKeyProperty = "tenant_key";
+
+    /// <summary>Gets or sets where the stable prefix ends.</summary>
+    /// <value><see cref="StablePrefixBoundary.AllButLastMessage"/>.</value>
+    public StablePrefixBoundary Boundary { get; set; } = StablePrefixBoundary.AllButLastMessage;
+
+    /// <summary>
+    /// Gets or sets whether the leading system messages (a common system prompt) are marked shared, so every
+    /// tenant may reuse their cached state. Only switch this on when the system prompt holds nothing tenant-specific.
+    /// </summary>
+    /// <value><see langword="false"/>: nothing is shared across tenants.</value>
+    public bool ShareSystemPrompt { get; set; }
+
+    /// <summary>Gets or sets whether the tool definitions are marked stable.</summary>
+    /// <value><see langword="true"/>.</value>
+    public bool ToolsAreStable { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the function that names the tenant a request belongs to. When it is <see langword="null"/> or
+    /// returns <see langword="null"/>, the string stored under <see cref="TenantKeyProperty"/> in the request's
+    /// <see cref="GenerationOptions.AdditionalProperties"/> is used, if any; otherwise the request is anonymous.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public Func<GenerationRequest, string?>? TenantKeySelector { get; set; }
+
+    /// <summary>Gets or sets the key in <see cref="GenerationOptions.AdditionalProperties"/> that holds the tenant key.</summary>
+    /// <value><see cref="DefaultTenantKeyProperty"/>.</value>
+    public string TenantKeyProperty { get; set; } = DefaultTenantKeyProperty;
+
+    /// <summary>Returns a copy of these options.</summary>
+    /// <returns>The copy.</returns>
+    public PromptCachingOptions Clone() => (PromptCachingOptions)MemberwiseClone();
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(Boundary))
+        {
+            errors.Add($"{nameof(Boundary)} is not a known boundary ({Boundary}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(TenantKeyProperty))
+        {
+            errors.Add($"{nameof(TenantKeyProperty)} must not be empty.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid prompt caching options: " + string.Join(" ", errors));
+        }
+    }
+}

@@ -1,0 +1,306 @@
+using System.Runtime.CompilerServices;
+using Agents.Backends.Llama.Chat;
+using Agents.Backends.Llama.Generation;
+using Agents.Backends.Llama.Scheduling;
+using Agents.Backends.Llama.Tokenization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Agents.Backends.Llama;
+
+/// <summary>
+/// An <see cref="IGenerator"/> over a local GGUF model run in-process by llama.cpp (through LLamaSharp): chat
+/// formatting, greedy, sampled and beam-search decoding, stop sequences, streaming, log-probabilities, LoRA adapters,
+/// and many concurrent requests decoded together in one context.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Thread-safe: any number of calls may run at once. A scheduler thread owns the generator's llama.cpp context and
+/// decodes every active request in one batch per step (continuous batching); requests beyond
+/// <see cref="LlamaModelOptions.MaxConcurrentSequences"/> wait in a queue of at most
+/// <see cref="LlamaModelOptions.MaxQueueLength"/>, beyond which calls fail with <see cref="RateLimitedException"/>.
+/// </para>
+/// <para>
+/// Cancelling a call throws <see cref="OperationCanceledException"/> at once and frees its sequence at the next decode
+/// step. <see cref="GetService"/> offers <see cref="GeneratorMetadata"/>, <see cref="ITokenizer"/>,
+/// <see cref="LlamaModelInfo"/> and <see cref="LlamaModel"/>.
+/// </para>
+/// </remarks>
+public sealed partial class LlamaGenerator : IGenerator
+{
+    /// <summary>The provider name reported in metadata and exceptions.</summary>
+    public const string ProviderName = "llama.cpp";
+
+    /// <summary>The memory the default KV cache may take: 1 GiB.</summary>
+    private const long DefaultKvCacheBytes = 1L << 30;
+
+    private readonly LlamaModel _model;
+    private readonly bool _ownsModel;
+    private readonly LlamaTokenizer _tokenizer;
+    private readonly PromptBuilder _promptBuilder;
+    private readonly LoraAdapterSet _lora;
+    private readonly BatchScheduler _scheduler;
+    private readonly GeneratorMetadata _metadata;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    /// <summary>Loads (or shares) the model named by <paramref name="options"/> and creates a generator over it.</summary>
+    /// <param name="options">The model and how to run it; copied.</param>
+    /// <param name="loggerFactory">Receives the backend's and llama.cpp's logs; none by default.</param>
+    /// <param name="timeProvider">The clock for timings; the system clock by default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    /// <exception cref="ModelLoadException">The model or a LoRA adapter cannot be loaded.</exception>
+    public LlamaGenerator(LlamaModelOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(LoadValidated(options, loggerFactory), ownsModel: true, timeProvider)
+    {
+    }
+
+    /// <summary>Creates a generator over an already loaded model, with the options it was loaded with; the model stays the caller's to dispose.</summary>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="timeProvider">The clock for timings; the system clock by default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ModelLoadException">A LoRA adapter cannot be loaded.</exception>
+    public LlamaGenerator(LlamaModel model, TimeProvider? timeProvider = null)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), ownsModel: false, timeProvider)
+    {
+    }
+
+    private LlamaGenerator(LlamaModel model, bool ownsModel, TimeProvider? timeProvider)
+    {
+        _model = model;
+        _ownsModel = ownsModel;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = model.LoggerFactory.CreateLogger<LlamaGenerator>();
+        var options = model.Options;
+        var weights = model.Weights;
+        _tokenizer = new LlamaTokenizer(weights);
+        _promptBuilder = new PromptBuilder(
+            ChatPromptFormatterFactory.Create(weights, model.Info, options), _tokenizer, model.ContextWindow, options.ContextOverflowPolicy);
+        _lora = LoraAdapterSet.Load(weights, options.LoraAdapters);
+        try
+        {
+            var sequences = Math.Min(256, options.MaxConcurrentSequences + (2 * options.MaxBeamWidth));
+            var kvTokens = options.KvCacheTokens ?? DefaultKvCacheTokens(model, options.MaxConcurrentSequences);
+            var context = model.CreateContext(model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), sequences));
+            _lora.ApplyTo(context);
+            _scheduler = new BatchScheduler(context, options, sequences, NoPromptPrefixCache.Instance, _logger);
+        }
+        catch
+        {
+            _lora.Dispose();
+            throw;
+        }
+
+        _metadata = new GeneratorMetadata(
+            ProviderName,
+            model.ModelId,
+            model.ContextWindow,
+            GeneratorCapabilities.Streaming | GeneratorCapabilities.LogProbabilities | GeneratorCapabilities.BeamSearch);
+    }
+
+    /// <summary>Gets the loaded model's metadata.</summary>
+    public LlamaModelInfo ModelInfo => _model.Info;
+
+    /// <inheritdoc/>
+    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        var job = Prepare(request, bufferUpdates: true, cancellationToken);
+        return ReadAsync(job, cancellationToken).ToResultAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        // Checked at the call, not at the first MoveNextAsync.
+        var job = Prepare(request, bufferUpdates: false, cancellationToken);
+        return ReadAsync(job, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        return serviceType == typeof(GeneratorMetadata) ? _metadata
+            : serviceType == typeof(ITokenizer) ? _tokenizer
+            : serviceType == typeof(LlamaModelInfo) ? _model.Info
+            : serviceType == typeof(LlamaModel) ? _model
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <summary>Stops the scheduler (running requests fail with <see cref="ObjectDisposedException"/>), frees the context and adapters, and releases the model if this generator loaded it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _scheduler.Dispose();
+        _lora.Dispose();
+        if (_ownsModel)
+        {
+            _model.Dispose();
+        }
+    }
+
+    /// <summary>The default KV cache: what fits in <see cref="DefaultKvCacheBytes"/>, at least one window, at most one per concurrent sequence.</summary>
+    internal static int DefaultKvCacheTokens(LlamaModel model, int maxConcurrentSequences)
+    {
+        var affordable = DefaultKvCacheBytes / Math.Max(1, model.KvBytesPerToken);
+        var wanted = (long)model.ContextWindow * maxConcurrentSequences;
+        return (int)Math.Clamp(Math.Min(affordable, wanted), model.ContextWindow, wanted);
+    }
+
+    private static LlamaModel LoadValidated(LlamaModelOptions options, ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
+            options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new ArgumentException(
+                "Invalid LlamaModelOptions: " + string.Join("; ", results.Select(r => $"{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}")),
+                nameof(options));
+        }
+
+        return LlamaModel.Load(options, loggerFactory ?? NullLoggerFactory.Instance);
+    }
+
+    private SequenceJob Prepare(GenerationRequest request, bool bufferUpdates, CancellationToken cancellationToken)
+    {
+        GenerationRequestValidator.Validate(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var start = _timeProvider.GetTimestamp();
+        var options = request.Options ?? new GenerationOptions();
+        RejectUnsupported(options);
+        var decoding = options.GetEffectiveDecoding();
+        if (decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > _model.Options.MaxBeamWidth)
+        {
+            throw new InvalidRequestException(
+                $"A beam width of {decoding.BeamWidth} is over this generator's MaxBeamWidth of {_model.Options.MaxBeamWidth}.")
+            {
+                Provider = ProviderName,
+                Parameter = "BeamWidth",
+            };
+        }
+
+        var (prompt, maxCompletion) = _promptBuilder.Build(request.Messages, options.MaxTokens);
+        var settings = new JobSettings
+        {
+            Prompt = prompt,
+            MaxCompletionTokens = maxCompletion,
+            Options = options,
+            StopSequences = options.StopSequences is { } stops ? [.. stops] : [],
+            IncludeLogProbabilities = options.IncludeLogProbabilities == true,
+            Weights = _model.Weights,
+            Tokenizer = _tokenizer,
+            ModelId = _model.ModelId,
+            TimeProvider = _timeProvider,
+            StartTimestamp = start,
+            CacheHint = options.CacheHint,
+            CancellationToken = cancellationToken,
+            BufferUpdates = bufferUpdates,
+        };
+        SequenceJob job = decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > 1
+            ? new BeamSearchJob(settings, decoding)
+            : new SingleSequenceJob(settings);
+        if (job.ReservedCells > _scheduler.KvCapacity)
+        {
+            (job as IDisposable)?.Dispose();
+            throw new ContextWindowExceededException(
+                $"The request needs {job.ReservedCells} KV cache cells (prompt {prompt.Length} + {maxCompletion} tokens per beam), "
+                + $"over the {_scheduler.KvCapacity} of KvCacheTokens.")
+            {
+                Provider = ProviderName,
+            };
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            LogRequest(_logger, prompt.Length, maxCompletion, decoding);
+        }
+
+        if (_model.Options.EnableSensitiveDataLogging && _logger.IsEnabled(LogLevel.Trace))
+        {
+            var promptText = _tokenizer.Decode(prompt.Select(t => (int)t));
+            LogPrompt(_logger, promptText);
+        }
+
+        try
+        {
+            _scheduler.Submit(job);
+        }
+        catch
+        {
+            (job as IDisposable)?.Dispose();
+            throw;
+        }
+
+        return job;
+    }
+
+    private static void RejectUnsupported(GenerationOptions options)
+    {
+        if (options.Tools is { Count: > 0 })
+        {
+            throw new InvalidRequestException("The local llama.cpp backend does not call tools.") { Provider = ProviderName, Parameter = nameof(options.Tools) };
+        }
+
+        if (options.ResponseFormat is { Kind: not ResponseFormatKind.Text })
+        {
+            throw new InvalidRequestException("The local llama.cpp backend does not constrain output to JSON.")
+            {
+                Provider = ProviderName,
+                Parameter = nameof(options.ResponseFormat),
+            };
+        }
+    }
+
+    private async IAsyncEnumerable<GenerationUpdate> ReadAsync(SequenceJob job, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var finished = false;
+        using var registration = cancellationToken.Register(static state =>
+        {
+            var (job, scheduler) = ((SequenceJob, BatchScheduler))state!;
+            job.RequestCancel();
+            scheduler.Nudge();
+        }, (job, _scheduler));
+        try
+        {
+            while (await job.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (job.Events.TryRead(out var item))
+                {
+                    // Updates may already be buffered: cancellation still wins before the next one is handed out.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    finished = item.IsFinal;
+                    yield return item.Update;
+                }
+            }
+        }
+        finally
+        {
+            if (!finished)
+            {
+                // Cancelled or abandoned: the scheduler frees the sequence at its next step.
+                job.RequestCancel();
+                _scheduler.Nudge();
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Debug, Message = "Generating: {PromptTokens} prompt tokens, up to {MaxTokens} more, {Decoding}")]
+    private static partial void LogRequest(ILogger logger, int promptTokens, int maxTokens, DecodingStrategy decoding);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Trace, Message = "Prompt: {Prompt}")]
+    private static partial void LogPrompt(ILogger logger, string prompt);
+}

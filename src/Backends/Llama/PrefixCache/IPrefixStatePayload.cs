@@ -1,0 +1,14 @@
+namespace Agents.Backends.Llama.PrefixCache;
+
+/// <summary>
+/// What a cache entry holds for its prefix: an opaque KV state (saved sequence-state bytes, or a handle to a live KV
+/// sequence). The cache disposes a payload it drops when the payload is <see cref="IDisposable"/>.
+/// </summary>
+internal interface IPrefixStatePayload
+{
+    /// <summary>Gets how many bytes the payload holds; counted against the memory budget.</summary>
+    long SizeInBytes { get; }
+
+    /// <summary>Gets the payload as bytes for the disk tier, or empty when it cannot be written to disk.</summary>
+    ReadOnlyMemory<byte> Bytes { get; }
+}

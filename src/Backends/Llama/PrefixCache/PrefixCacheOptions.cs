@@ -1,0 +1,65 @@
+namespace Agents.Backends.Llama.PrefixCache;
+
+/// <summary>How the local backend's KV-prefix cache is sized and where its disk tier lives.</summary>
+public sealed class PrefixCacheOptions
+{
+    /// <summary>The default memory budget: 1 GiB.</summary>
+    public const long DefaultMaxBytes = 1L << 30;
+
+    /// <summary>The default disk budget: 4 GiB.</summary>
+    public const long DefaultMaxDiskBytes = 4L << 30;
+
+    /// <summary>Gets or sets the memory budget for saved prefix states, in bytes; least recently used states go first.</summary>
+    /// <value><see cref="DefaultMaxBytes"/> (1 GiB: about 65,000 tokens of a 60M-parameter model, 2,000 of a 7B one).</value>
+    public long MaxBytes { get; set; } = DefaultMaxBytes;
+
+    /// <summary>Gets or sets the shortest prefix worth saving or restoring, in tokens.</summary>
+    /// <value>16.</value>
+    public int MinimumPrefixTokens { get; set; } = 16;
+
+    /// <summary>
+    /// Gets or sets the folder of the optional disk tier: states evicted from memory are written there and read back
+    /// on a later hit. <see langword="null"/> turns the disk tier off.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public string? DiskDirectory { get; set; }
+
+    /// <summary>Gets or sets the disk tier's budget, in bytes; least recently used files are deleted first.</summary>
+    /// <value><see cref="DefaultMaxDiskBytes"/>.</value>
+    public long MaxDiskBytes { get; set; } = DefaultMaxDiskBytes;
+
+    /// <summary>Returns a copy of these options.</summary>
+    /// <returns>The copy.</returns>
+    public PrefixCacheOptions Clone() => (PrefixCacheOptions)MemberwiseClone();
+
+    /// <summary>Checks every setting and reports all bad ones at once.</summary>
+    /// <exception cref="ArgumentException">One or more settings are out of range; the message names each.</exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (MaxBytes <= 0)
+        {
+            errors.Add($"{nameof(MaxBytes)} must be positive (was {MaxBytes}).");
+        }
+
+        if (MinimumPrefixTokens < 1)
+        {
+            errors.Add($"{nameof(MinimumPrefixTokens)} must be at least 1 (was {MinimumPrefixTokens}).");
+        }
+
+        if (DiskDirectory is not null && string.IsNullOrWhiteSpace(DiskDirectory))
+        {
+            errors.Add($"{nameof(DiskDirectory)} must be null or a folder path (was empty).");
+        }
+
+        if (MaxDiskBytes <= 0)
+        {
+            errors.Add($"{nameof(MaxDiskBytes)} must be positive (was {MaxDiskBytes}).");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid prefix cache options: " + string.Join(" ", errors));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using LLama;
+using LLama.Native;
+
+namespace Agents.Backends.Llama.Scheduling;
+
+/// <summary>
+/// The seam where a KV-prefix cache plugs into prompt evaluation. Both calls run on the scheduler's thread, which
+/// owns the context for their duration.
+/// </summary>
+internal interface IPromptPrefixCache
+{
+    /// <summary>Restores into <paramref name="sequence"/> the KV state of the longest cached prefix of <paramref name="prompt"/>.</summary>
+    /// <param name="context">The scheduler's context.</param>
+    /// <param name="sequence">The empty sequence to restore into.</param>
+    /// <param name="prompt">The prompt's tokens.</param>
+    /// <param name="hint">The request's cache hint, when any.</param>
+    /// <returns>How many leading prompt tokens are now in the KV cache (0 when nothing was cached).</returns>
+    int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint);
+
+    /// <summary>Called when the whole prompt of <paramref name="sequence"/> has been evaluated, so its state may be saved.</summary>
+    /// <param name="context">The scheduler's context.</param>
+    /// <param name="sequence">The sequence.</param>
+    /// <param name="prompt">The prompt's tokens.</param>
+    /// <param name="hint">The request's cache hint, when any.</param>
+    void OnPromptEvaluated(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint);
+}

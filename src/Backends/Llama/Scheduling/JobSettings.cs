@@ -1,0 +1,36 @@
+using LLama;
+using LLama.Native;
+using Agents.Backends.Llama.Tokenization;
+
+namespace Agents.Backends.Llama.Scheduling;
+
+/// <summary>Everything a job needs to know about its request, resolved before it is queued.</summary>
+internal sealed record JobSettings
+{
+    public required LLamaToken[] Prompt { get; init; }
+
+    public required int MaxCompletionTokens { get; init; }
+
+    public required GenerationOptions Options { get; init; }
+
+    public required IReadOnlyList<string> StopSequences { get; init; }
+
+    public required bool IncludeLogProbabilities { get; init; }
+
+    public required LLamaWeights Weights { get; init; }
+
+    public required LlamaTokenizer Tokenizer { get; init; }
+
+    public required string ModelId { get; init; }
+
+    public required TimeProvider TimeProvider { get; init; }
+
+    public required long StartTimestamp { get; init; }
+
+    public CacheHint? CacheHint { get; init; }
+
+    /// <summary>Gets whether updates are held until the end (the caller wants the whole result, not a stream).</summary>
+    public bool BufferUpdates { get; init; }
+
+    public CancellationToken CancellationToken { get; init; }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using Agents.Backends.Llama.Generation;
+using LLama;
+using LLama.Native;
+
+namespace Agents.Backends.Llama.Scheduling;
+
+/// <summary>A greedy or sampled generation: one sequence, one token per decode step, text streamed as it is decoded.</summary>
+internal sealed class SingleSequenceJob : SequenceJob, IDisposable
+{
+    private readonly TokenSelector _selector;
+    private readonly StreamingTokenDecoder _decoder;
+    private readonly StopSequenceMatcher _stops;
+    private readonly SafeLlamaModelHandle.Vocabulary _vocab;
+    private List<TokenLogProbability>? _pendingLogProbabilities;
+    private LLamaToken _nextToken;
+    private int _logitIndex = -1;
+    private int _generated;
+
+    public SingleSequenceJob(JobSettings settings)
+        : base(settings)
+    {
+        _vocab = settings.Weights.Vocab;
+        _selector = TokenSelector.Create(settings.Options, settings.Weights, settings.Prompt);
+        _decoder = new StreamingTokenDecoder(Encoding.UTF8, settings.Weights);
+        _stops = new StopSequenceMatcher(settings.StopSequences);
+    }
+
+    public override int SequenceCount => 1;
+
+    public override int ReservedCells => Prompt.Length + Settings.MaxCompletionTokens;
+
+    public override void AddDecode(LLamaBatch batch) =>
+        _logitIndex = batch.Add(_nextToken, Prompt.Length + _generated - 1, Sequences[0], true);
+
+    public void Dispose() => _selector.Dispose();
+
+    protected override void OnPromptEvaluated(LLamaContext context, int logitIndex) => Select(context, logitIndex);
+
+    protected override void OnDecoded(LLamaContext context) => Select(context, _logitIndex);
+
+    private void Select(LLamaContext context, int logitIndex)
+    {
+        var token = _selector.Select(context.NativeHandle, logitIndex);
+        MarkFirstToken();
+        if (token.IsEndOfGeneration(_vocab))
+        {
+            End(FinishReason.Stop);
+            return;
+        }
+
+        _generated++;
+        if (Settings.IncludeLogProbabilities)
+        {
+            var logits = context.NativeHandle.GetLogitsIth(logitIndex);
+            var logProbability = logits[(int)token] - Logits.LogSumExp(logits);
+            (_pendingLogProbabilities ??= []).Add(new TokenLogProbability(Settings.Tokenizer.Piece(token), logProbability, (int)token));
+        }
+
+        _decoder.Add(token);
+        var text = _stops.Append(_decoder.Read(), out var stopped);
+        if (text.Length > 0 || _pendingLogProbabilities is not null)
+        {
+            EmitText(text);
+        }
+
+        if (stopped)
+        {
+            End(FinishReason.StopSequence);
+        }
+        else if (_generated >= Settings.MaxCompletionTokens)
+        {
+            End(FinishReason.Length);
+        }
+        else
+        {
+            _nextToken = token;
+        }
+    }
+
+    private void EmitText(string text)
+    {
+        Emit(new GenerationUpdate { Text = text, ModelId = Settings.ModelId, LogProbabilities = _pendingLogProbabilities });
+        _pendingLogProbabilities = null;
+    }
+
+    private void End(FinishReason reason)
+    {
+        if (reason != FinishReason.StopSequence)
+        {
+            var rest = _stops.Append(_decoder.Read(), out _) + _stops.Flush();
+            if (rest.Length > 0 || _pendingLogProbabilities is not null)
+            {
+                EmitText(rest);
+            }
+        }
+
+        Finish(reason, _generated);
+        _selector.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using Agents.Backends.Http;
+using Agents.Backends.OpenAI.Chat;
+using Microsoft.Extensions.Logging;
+
+namespace Agents.Backends.OpenAI;
+
+/// <summary>The HTTP side shared by the chat and embedding generators: endpoint, headers, transport.</summary>
+internal sealed class OpenAIConnection
+{
+    private readonly string? _apiKey;
+    private readonly OpenAIGeneratorOptions _options;
+
+    public OpenAIConnection(HttpClient httpClient, OpenAIGeneratorOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Endpoint is null)
+        {
+            throw new ArgumentException("OpenAIGeneratorOptions.Endpoint is required.", nameof(options));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Model))
+        {
+            throw new ArgumentException("OpenAIGeneratorOptions.Model is required.", nameof(options));
+        }
+
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "OpenAIGeneratorOptions.Timeout must be positive.");
+        }
+
+        _options = options;
+        _apiKey = options.ResolveApiKey();
+        Settings = new HttpBackendSettings
+        {
+            Provider = OpenAIGenerator.ProviderName,
+            Endpoint = HttpBackendSettings.NormalizeBase(options.Endpoint),
+            RequestIdHeader = "x-request-id",
+            Timeout = options.Timeout,
+            MaxRetryAfter = options.MaxRetryAfter,
+            Redactor = new SecretRedactor(_apiKey),
+            LogSensitiveData = options.EnableSensitiveDataLogging,
+        };
+        Transport = new HttpBackendTransport(httpClient, Settings, logger, OpenAIErrorClassifier.Classify);
+    }
+
+    public OpenAIGeneratorOptions Options => _options;
+
+    public HttpBackendSettings Settings { get; }
+
+    public HttpBackendTransport Transport { get; }
+
+    public HttpRequestMessage CreateRequest(HttpMethod method, string path, bool stream = false)
+    {
+        var request = new HttpRequestMessage(method, new Uri(Settings.Endpoint, path));
+        if (_apiKey is not null)
+        {
+            if (string.Equals(_options.ApiKeyHeaderName, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(_options.ApiKeyHeaderName, _apiKey);
+            }
+        }
+
+        if (_options.Organization is { Length: > 0 } organization)
+        {
+            request.Headers.TryAddWithoutValidation("OpenAI-Organization", organization);
+        }
+
+        if (_options.Project is { Length: > 0 } project)
+        {
+            request.Headers.TryAddWithoutValidation("OpenAI-Project", project);
+        }
+
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
+        return request;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+
+namespace Agents.Backends.Http;
+
+/// <summary>
+/// Removes API keys from text that may leave the process (exception messages, body excerpts, logs). Servers
+/// do echo keys back: OpenAI's 401 body quotes part of the key, proxies echo whole requests.
+/// </summary>
+internal sealed partial class SecretRedactor(string? secret)
+{
+    public const string Mask = "***";
+
+    public string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!string.IsNullOrEmpty(secret))
+        {
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+
+        // Anything shaped like a provider key (sk-…, sk-ant-…, Bearer …) goes too, even if it is not ours.
+        return KeyPattern().Replace(text, Mask);
+    }
+
+    [GeneratedRegex(@"(sk-[A-Za-z0-9_\-\*]{8,}|Bearer\s+[A-Za-z0-9_\-\.=:]{8,})", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyPattern();
+}

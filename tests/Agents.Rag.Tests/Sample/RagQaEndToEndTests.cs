@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Agents.Rag.Tests;
+
+/// <summary>Runs the RagQa sample as a user would — a separate process, no terminal — and checks its contract.</summary>
+public sealed class RagQaEndToEndTests : IDisposable
+{
+    private readonly TempFolder _work = new();
+
+    public void Dispose() => _work.Dispose();
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _work.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RagQa.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("OPENAI_API_KEY");
+        start.Environment.Remove("ANTHROPIC_API_KEY");
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task IngestThenSearchJson_TempFolder_ReturnsResultsMatchingTheContract()
+    {
+        var kettle = _work.Write("docs/appliances/kettle.md", "# Kettle\n\nDescale the kettle every month with white vinegar.\n\n## Safety\n\nUnplug it before cleaning.\n");
+        _work.Write("docs/toaster.txt", "Empty the toaster crumb tray every week.");
+        _work.WriteBytes("docs/manual.pdf", PdfFixture.Create("The blender jar is dishwasher safe."));
+
+        var ingest = await RunAsync("ingest", "docs");
+        var search = await RunAsync("search", "how often should I descale the kettle?", "--json", "--top-k", "2");
+
+        Assert.True(ingest.ExitCode == 0, ingest.Stderr);
+        Assert.True(File.Exists(Path.Combine(_work.Path, ".rag", "store.db")));
+        Assert.True(search.ExitCode == 0, search.Stderr);
+        using var json = JsonDocument.Parse(search.Stdout);
+        var results = json.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.InRange(results.Count, 1, 2);
+        var first = results[0];
+        Assert.Equal(1, first.GetProperty("rank").GetInt32());
+        Assert.Equal("appliances/kettle.md", first.GetProperty("source").GetString());
+        Assert.True(first.GetProperty("score").GetDouble() > 0);
+        var start = first.GetProperty("start").GetInt32();
+        var end = first.GetProperty("end").GetInt32();
+        Assert.Equal(File.ReadAllText(kettle)[start..end], first.GetProperty("text").GetString());
+        Assert.Equal(["rank", "source", "score", "start", "end", "text"], first.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task SearchJson_PdfPassage_IsFoundWithItsSource()
+    {
+        _work.WriteBytes("docs/manual.pdf", PdfFixture.Create("The blender jar is dishwasher safe."));
+        await RunAsync("ingest", "docs");
+
+        var search = await RunAsync("search", "Is the blender jar dishwasher safe?", "--json");
+
+        using var json = JsonDocument.Parse(search.Stdout);
+        Assert.Equal("manual.pdf", json.RootElement.GetProperty("results")[0].GetProperty("source").GetString());
+    }
+
+    [Theory]
+    [InlineData("search", "q", "--bogus")]
+    [InlineData("search", "q", "--top-k", "0")]
+    [InlineData("search")]
+    [InlineData("frobnicate")]
+    [InlineData("ask", "q", "--backend", "gemini")]
+    public async Task BadCommandLine_PrintsOneLineAndExitsWithTwo(params string[] args)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(args);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(stdout);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ask_NoModelConfigured_SaysHowToConfigureOne()
+    {
+        _work.Write("docs/a.txt", "Some text.");
+        await RunAsync("ingest", "docs");
+
+        var (exitCode, _, stderr) = await RunAsync("ask", "What is this?");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("--model", stderr, StringComparison.Ordinal);
+        Assert.Contains("--backend openai", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_NoStore_ExplainsHowToCreateOne()
+    {
+        var (exitCode, _, stderr) = await RunAsync("search", "anything");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ingest", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_work.Path, ".rag", "store.db")));
+    }
+}

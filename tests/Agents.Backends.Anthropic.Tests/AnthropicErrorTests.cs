@@ -4,7 +4,7 @@ namespace Agents.Backends.Anthropic.Tests;
 
 public sealed class AnthropicErrorTests
 {
-    private static string Error(string type, string message) => $$"""{"type":"error","error":{"type":"{{type}}","message":"{{message}}"}}""";
+    private static string Error(string type, string message) => $$$"""{"type":"error","error":{"type":"{{{type}}}","message":"{{{message}}}"}}""";
 
     [Fact]
     public async Task GenerateAsync_PromptTooLong_ThrowsContextWindowExceededWithCounts()

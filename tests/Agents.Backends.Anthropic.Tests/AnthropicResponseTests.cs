@@ -87,7 +87,7 @@ public sealed class AnthropicResponseTests
     {
         await using var host = await AnthropicTestHost.StartAsync();
         static string ToolStart(int index, string id) => AnthropicTestHost.Event("content_block_start",
-            $$"""{"type":"content_block_start","index":{{index}},"content_block":{"type":"tool_use","id":"{{id}}","name":"get_weather","input":{}}}""");
+            "{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":{\"type\":\"tool_use\",\"id\":\"" + id + "\",\"name\":\"get_weather\",\"input\":{}}}");
         static string Json(int index, string partial) => AnthropicTestHost.Event("content_block_delta",
             "{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + System.Text.Json.JsonSerializer.Serialize(partial) + "}}");
         host.Server.Handler = ctx => RecordingServer.Sse(ctx,

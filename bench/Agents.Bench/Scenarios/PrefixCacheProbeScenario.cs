@@ -38,7 +38,8 @@ internal sealed class PrefixCacheProbeScenario : IBenchmarkScenario
         {
             cancellationToken.ThrowIfCancellationRequested();
             context.Log($"flash attention {(flash ? "on" : "off")}: {prefix}+{suffix} tokens, {repeats} repeats");
-            using var probe = new Probe(model, flash, prefix + suffix + Generate + 64);
+            // Room for two copies: the prefix kept in sequence 0 while a restored state fills sequence 1.
+            using var probe = new Probe(model, flash, (2 * (prefix + suffix + Generate)) + 64);
             foreach (var (key, value) in probe.Run(prefix, suffix, repeats))
             {
                 results[(flash ? "fa_on_" : "fa_off_") + key] = value;

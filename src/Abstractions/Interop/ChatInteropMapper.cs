@@ -8,6 +8,9 @@ internal static class ChatInteropMapper
 {
     private const string StopSequenceValue = "stop_sequence";
 
+    // M.E.AI's defaults (JsonElement for untyped values, its type resolver), but compact: tool arguments travel as one line.
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     private static readonly string[] OptionKeys =
     [
         ChatInteropPropertyNames.MinP,
@@ -147,7 +150,7 @@ internal static class ChatInteropMapper
         {
             var json = call.AdditionalProperties?.TryGetValue(ChatInteropPropertyNames.ArgumentsJson, out var raw) == true && raw is string text
                 ? text
-                : JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
+                : JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), CompactJson);
             calls.Add(new ToolCall(call.CallId, call.Name, json));
         }
 
@@ -172,7 +175,7 @@ internal static class ChatInteropMapper
         null => string.Empty,
         string text => text,
         JsonElement element => element.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(result.GetType())),
+        _ => JsonSerializer.Serialize(result, CompactJson.GetTypeInfo(result.GetType())),
     };
 
     // ---- options ----

@@ -145,8 +145,11 @@ public sealed class AnthropicGenerator : IGenerator
         using var response = await _transport.SendAsync(httpRequest, body, scope).ConfigureAwait(false);
 
         var state = new AnthropicStreamState();
-        await foreach (var item in _transport.ReadEventsAsync(response, scope).ConfigureAwait(false))
+        var events = await _transport.OpenEventsAsync(response, scope).ConfigureAwait(false);
+        await using var eventsScope = events.ConfigureAwait(false);
+        while (await events.MoveNextAsync().ConfigureAwait(false))
         {
+            var item = events.Current;
             if (item.Data.Length == 0 || item.EventType == "ping")
             {
                 continue;

@@ -67,7 +67,12 @@ public sealed partial class LlamaGenerator : IGenerator
     {
     }
 
-    private LlamaGenerator(LlamaModel model, bool ownsModel, TimeProvider? timeProvider)
+    /// <summary>Creates a generator whose prompt evaluation goes through <paramref name="prefixCache"/> (the KV-prefix cache seam).</summary>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="ownsModel">Whether disposing the generator disposes <paramref name="model"/>.</param>
+    /// <param name="timeProvider">The clock for timings; the system clock by default.</param>
+    /// <param name="prefixCache">Restores cached prompt prefixes and is told about evaluated prompts; none by default.</param>
+    internal LlamaGenerator(LlamaModel model, bool ownsModel, TimeProvider? timeProvider, IPromptPrefixCache? prefixCache = null)
     {
         _model = model;
         _ownsModel = ownsModel;
@@ -85,7 +90,7 @@ public sealed partial class LlamaGenerator : IGenerator
             var kvTokens = options.KvCacheTokens ?? DefaultKvCacheTokens(model, options.MaxConcurrentSequences);
             var context = model.CreateContext(model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), sequences));
             _lora.ApplyTo(context);
-            _scheduler = new BatchScheduler(context, options, sequences, NoPromptPrefixCache.Instance, _logger);
+            _scheduler = new BatchScheduler(context, options, sequences, prefixCache ?? NoPromptPrefixCache.Instance, _logger);
         }
         catch
         {
@@ -235,16 +240,6 @@ public sealed partial class LlamaGenerator : IGenerator
             LogPrompt(_logger, promptText);
         }
 
-        try
-        {
-            _scheduler.Submit(job);
-        }
-        catch
-        {
-            (job as IDisposable)?.Dispose();
-            throw;
-        }
-
         return job;
     }
 
@@ -265,8 +260,24 @@ public sealed partial class LlamaGenerator : IGenerator
         }
     }
 
+    private void Submit(SequenceJob job)
+    {
+        try
+        {
+            _scheduler.Submit(job);
+        }
+        catch
+        {
+            (job as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+
+    // The job is submitted when enumeration starts, so a stream that is never read never runs.
     private async IAsyncEnumerable<GenerationUpdate> ReadAsync(SequenceJob job, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        Submit(job);
         var finished = false;
         using var registration = cancellationToken.Register(static state =>
         {

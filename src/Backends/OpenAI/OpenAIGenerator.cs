@@ -122,8 +122,11 @@ public sealed class OpenAIGenerator : IGenerator
         string? modelId = null;
         string? responseId = null;
         var done = false;
-        await foreach (var item in _connection.Transport.ReadEventsAsync(response, scope).ConfigureAwait(false))
+        var events = await _connection.Transport.OpenEventsAsync(response, scope).ConfigureAwait(false);
+        await using var eventsScope = events.ConfigureAwait(false);
+        while (await events.MoveNextAsync().ConfigureAwait(false))
         {
+            var item = events.Current;
             if (item.Data == "[DONE]")
             {
                 done = true;

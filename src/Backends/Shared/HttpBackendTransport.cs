@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -43,7 +42,7 @@ internal sealed class HttpBackendTransport(
         {
             response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, scope.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
             throw Translate(ex, scope, requestId: null, "sending the request");
         }
@@ -69,7 +68,7 @@ internal sealed class HttpBackendTransport(
         {
             bytes = await response.Content.ReadAsByteArrayAsync(scope.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
             throw Translate(ex, scope, requestId, "reading the response");
         }
@@ -84,8 +83,8 @@ internal sealed class HttpBackendTransport(
         }
     }
 
-    /// <summary>Enumerates the server-sent events of a streamed response; the timeout is re-armed before each read.</summary>
-    public async IAsyncEnumerable<SseItem<string>> ReadEventsAsync(HttpResponseMessage response, CallScope scope)
+    /// <summary>Opens the server-sent events of a streamed response; the caller disposes the reader.</summary>
+    public async Task<SseEventReader> OpenEventsAsync(HttpResponseMessage response, CallScope scope)
     {
         ArgumentNullException.ThrowIfNull(response);
         var requestId = RequestId(response);
@@ -94,33 +93,15 @@ internal sealed class HttpBackendTransport(
         {
             stream = await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
             throw Translate(ex, scope, requestId, "opening the stream");
         }
 
-        await using var events = SseParser.Create(stream).EnumerateAsync(scope.Token).GetAsyncEnumerator(scope.Token);
-        while (true)
-        {
-            bool more;
-            try
-            {
-                scope.Rearm();
-                more = await events.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
-            {
-                throw Translate(ex, scope, requestId, "reading the stream");
-            }
-
-            if (!more)
-            {
-                yield break;
-            }
-
-            yield return events.Current;
-        }
+        return new SseEventReader(SseParser.Create(stream).EnumerateAsync(scope.Token).GetAsyncEnumerator(scope.Token), scope, ex => Translate(ex, scope, requestId, "reading the stream"));
     }
+
+    public static bool IsTransportFailure(Exception ex) => ex is HttpRequestException or OperationCanceledException or IOException;
 
     /// <summary>Parses one stream event's JSON payload; malformed JSON becomes a <see cref="ProviderException"/>.</summary>
     public JsonDocument ParseEvent(string data, HttpResponseMessage response)

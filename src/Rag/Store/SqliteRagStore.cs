@@ -178,6 +178,7 @@ public sealed class SqliteRagStore : IDisposable, IAsyncDisposable
     /// <summary>Reads every chunk, with its source and embedding, in source then chunk order.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The chunks.</returns>
+    /// <remarks>The store is held for the whole enumeration: finish (or dispose) it before calling other members.</remarks>
     public async IAsyncEnumerable<StoredChunk> ReadChunksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

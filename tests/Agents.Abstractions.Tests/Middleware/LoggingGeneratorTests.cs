@@ -167,6 +167,22 @@ public class LoggingGeneratorTests
     }
 
     [Fact]
+    public async Task StreamAsync_CallerStopsEarly_LogsAbandonedNotCompleted()
+    {
+        var logger = new FakeLogger();
+        using var generator = new LoggingGenerator(Backend(), logger);
+
+        await foreach (var _ in generator.StreamAsync(Prompt))
+        {
+            break;
+        }
+
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Information);
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message.Contains("abandoned by the caller after", StringComparison.Ordinal)
+            && r.Message.Contains("1 updates", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UseLogging_NoFactoryGiven_UsesTheServicesLoggerFactory()
     {
         var collector = new FakeLogCollector();

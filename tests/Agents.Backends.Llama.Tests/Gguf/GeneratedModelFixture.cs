@@ -26,7 +26,7 @@ public sealed class GeneratedModelFixture : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class GeneratedModelCollection : ICollectionFixture<GeneratedModelFixture>
+public sealed class GeneratedModelGroup : ICollectionFixture<GeneratedModelFixture>
 {
     public const string Name = "Generated GGUF model";
 }

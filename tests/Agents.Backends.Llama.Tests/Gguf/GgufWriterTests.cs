@@ -3,7 +3,7 @@ using Agents.Testing;
 
 namespace Agents.Backends.Llama.Tests.Gguf;
 
-[Collection(GeneratedModelCollection.Name)]
+[Collection(GeneratedModelGroup.Name)]
 public sealed class GgufWriterTests(GeneratedModelFixture fixture)
 {
     [Fact]

@@ -70,6 +70,22 @@ public sealed class TokenPrefixCacheTests
     }
 
     [Fact]
+    public void Acquire_StatesLongerThanTheCallerCanTake_ArePassedOver()
+    {
+        using var cache = new TokenPrefixCache(Options());
+        cache.Insert(Run(1, 10), s_alice, new FakeStatePayload("short"));
+        cache.Insert(Run(1, 100), s_alice, new FakeStatePayload("long"));
+
+        var limited = cache.Acquire(Concat(Run(1, 20), Run(500, 5)), s_alice, 0, (_, _, _) => true, maxStateTokens: 50);
+        var unlimited = cache.Acquire(Concat(Run(1, 20), Run(500, 5)), s_alice, 0, (_, _, _) => true);
+
+        Assert.Equal(10, limited.ReusableTokens);
+        Assert.Equal("short", FakeStatePayload.LabelOf(limited.State!));
+        Assert.Equal(20, unlimited.ReusableTokens);
+        Assert.Equal("long", FakeStatePayload.LabelOf(unlimited.State!));
+    }
+
+    [Fact]
     public void Lookup_MatchShorterThanMinimum_IsAMiss()
     {
         using var cache = new TokenPrefixCache(Options(minimum: 8));

@@ -4,7 +4,7 @@ using Agents.Testing;
 
 namespace Agents.Backends.Llama.Tests.Quantization;
 
-[Collection(GeneratedModelCollection.Name)]
+[Collection(GeneratedModelGroup.Name)]
 public sealed class GgufQuantizerTests(GeneratedModelFixture fixture)
 {
     [Theory]

@@ -72,7 +72,8 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
     /// <param name="hint">The request's cache hint: its tenant key chooses the scope.</param>
     /// <param name="sharedPrefixTokens">How many leading tokens are the hint's shared messages (0: none).</param>
     /// <returns>How many leading tokens are now in the sequence; at most <c>prompt.Length - 1</c>, since the last
-    /// prompt token must be evaluated for its logits.</returns>
+    /// prompt token must be evaluated for its logits. Only states of at most <c>prompt.Length</c> tokens are restored,
+    /// so restoring never needs more KV cells than the scheduler reserved for the prompt.</returns>
     public int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -99,7 +100,8 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
                 }
 
                 return true;
-            });
+            },
+            maxStateTokens: prompt.Length);
         return lookup.ReusableTokens;
     }
 

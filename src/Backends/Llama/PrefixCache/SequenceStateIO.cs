@@ -17,7 +17,7 @@ internal static unsafe class SequenceStateIO
     {
         ArgumentNullException.ThrowIfNull(context);
         var size = context.GetStateSize(sequence);
-        var bytes = new byte[checked((int)size)];
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)size));
         nuint written;
         fixed (byte* destination = bytes)
         {

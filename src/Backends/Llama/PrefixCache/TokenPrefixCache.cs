@@ -108,14 +108,18 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
     /// <param name="scope">The request's tenant scope.</param>
     /// <param name="sharedTokenCount">How many leading tokens may also be served from the shared scope.</param>
     /// <param name="restore">Restores a state; when it fails the entry is dropped and the next best is tried.</param>
+    /// <param name="maxStateTokens">
+    /// The longest state the caller can take (restoring needs a KV cell per state token before trimming); longer
+    /// states are passed over. No limit by default.
+    /// </param>
     /// <returns>What was reused; <see cref="PrefixCacheLookup.Miss"/> when nothing was.</returns>
-    public PrefixCacheLookup Acquire(ReadOnlySpan<int> tokens, PrefixScope scope, int sharedTokenCount, PrefixStateRestorer restore)
+    public PrefixCacheLookup Acquire(ReadOnlySpan<int> tokens, PrefixScope scope, int sharedTokenCount, PrefixStateRestorer restore, int maxStateTokens = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(restore);
         lock (_gate)
         {
             var result = PrefixCacheLookup.Miss;
-            while (FindBest(tokens, scope, sharedTokenCount) is ({ } node, var reusable))
+            while (FindBest(tokens, scope, sharedTokenCount, maxStateTokens) is ({ } node, var reusable))
             {
                 if (node.State is null && !TryLoadFromDisk(node))
                 {
@@ -257,11 +261,11 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
 
     private static void Release(IPrefixStatePayload state) => (state as IDisposable)?.Dispose();
 
-    private (PrefixTreeNode Node, int Reusable)? FindBest(ReadOnlySpan<int> tokens, PrefixScope scope, int sharedTokenCount)
+    private (PrefixTreeNode Node, int Reusable)? FindBest(ReadOnlySpan<int> tokens, PrefixScope scope, int sharedTokenCount, int maxStateTokens)
     {
-        var best = FindBestInScope(tokens, scope.Id);
+        var best = FindBestInScope(tokens, scope.Id, maxStateTokens);
         if (sharedTokenCount > 0 && scope != PrefixScope.Shared
-            && FindBestInScope(tokens[..Math.Min(sharedTokenCount, tokens.Length)], PrefixScope.Shared.Id) is { } shared
+            && FindBestInScope(tokens[..Math.Min(sharedTokenCount, tokens.Length)], PrefixScope.Shared.Id, maxStateTokens) is { } shared
             && (best is null || shared.Reusable > best.Value.Reusable))
         {
             best = shared;
@@ -272,7 +276,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
 
     // The longest reusable prefix: any entry below the deepest matched point serves all matched tokens (restore, then
     // trim); the smallest such entry is cheapest to restore. Failing that, the deepest entry on the matched path.
-    private (PrefixTreeNode Node, int Reusable)? FindBestInScope(ReadOnlySpan<int> tokens, string scopeId)
+    private (PrefixTreeNode Node, int Reusable)? FindBestInScope(ReadOnlySpan<int> tokens, string scopeId, int maxStateTokens)
     {
         if (Walk(tokens, scopeId) is not { } walk)
         {
@@ -284,7 +288,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
             PrefixTreeNode? smallest = null;
             foreach (var node in below.DescendantsAndSelf())
             {
-                if (node.HasEntry && (smallest is null || node.Depth < smallest.Depth
+                if (node.HasEntry && node.Depth <= maxStateTokens && (smallest is null || node.Depth < smallest.Depth
                     || (node.Depth == smallest.Depth && node.State is not null)))
                 {
                     smallest = node;
@@ -299,7 +303,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
 
         for (var node = walk.Deepest; node.Parent is not null; node = node.Parent)
         {
-            if (node.HasEntry)
+            if (node.HasEntry && node.Depth <= maxStateTokens)
             {
                 return (node, node.Depth);
             }

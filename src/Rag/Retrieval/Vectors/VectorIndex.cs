@@ -11,6 +11,10 @@ internal sealed class VectorIndex
 {
     private const int RescoreFactor = 8;
 
+    // About 4 MB of float vectors: below that a scan takes well under a millisecond and threads only add overhead.
+    private const long ParallelScanThreshold = 1L << 20;
+    private const int MaxPartitions = 8;
+
     private readonly float[] _vectors;
     private readonly bool[] _present;
     private readonly sbyte[]? _quantized;
@@ -82,45 +86,72 @@ internal sealed class VectorIndex
         return _quantized is null ? ExactScan(normalized, k, allowed) : QuantizedScan(normalized, k, allowed);
     }
 
-    private List<ScoredIndex> ExactScan(float[] query, int k, bool[]? allowed)
-    {
-        var top = new TopKCollector(k);
-        for (var i = 0; i < Count; i++)
+    private List<ScoredIndex> ExactScan(float[] query, int k, bool[]? allowed) =>
+        Scan(k, (from, to, top) =>
         {
-            if (!_present[i] || (allowed is not null && !allowed[i]))
+            for (var i = from; i < to; i++)
             {
-                continue;
+                if (_present[i] && (allowed is null || allowed[i]))
+                {
+                    top.Add(i, TensorPrimitives.Dot(Row(i), query));
+                }
             }
-
-            top.Add(i, TensorPrimitives.Dot(Row(i), query));
-        }
-
-        return top.ToSortedList();
-    }
+        });
 
     private List<ScoredIndex> QuantizedScan(float[] query, int k, bool[]? allowed)
     {
         var quantizedQuery = new sbyte[Dimensions];
         var queryScale = Int8Math.Quantize(query, quantizedQuery);
-        var candidates = new TopKCollector(k * RescoreFactor);
-        for (var i = 0; i < Count; i++)
+        var candidates = Scan(k * RescoreFactor, (from, to, top) =>
         {
-            if (!_present[i] || (allowed is not null && !allowed[i]))
+            for (var i = from; i < to; i++)
             {
-                continue;
+                if (_present[i] && (allowed is null || allowed[i]))
+                {
+                    var dot = Int8Math.Dot(_quantized.AsSpan(i * Dimensions, Dimensions), quantizedQuery);
+                    top.Add(i, dot * _scales![i] * queryScale);
+                }
             }
+        });
 
-            var dot = Int8Math.Dot(_quantized.AsSpan(i * Dimensions, Dimensions), quantizedQuery);
-            candidates.Add(i, dot * _scales![i] * queryScale);
-        }
-
-        var top = new TopKCollector(k);
-        foreach (var candidate in candidates.ToSortedList())
+        var exact = new TopKCollector(k);
+        foreach (var candidate in candidates)
         {
-            top.Add(candidate.Position, TensorPrimitives.Dot(Row(candidate.Position), query));
+            exact.Add(candidate.Position, TensorPrimitives.Dot(Row(candidate.Position), query));
         }
 
-        return top.ToSortedList();
+        return exact.ToSortedList();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="scanRange"/> over the rows, split across the processors when the index is large enough
+    /// that one core cannot reach memory bandwidth alone; merges the per-range top k.
+    /// </summary>
+    private List<ScoredIndex> Scan(int k, Action<int, int, TopKCollector> scanRange)
+    {
+        var partitions = (long)Count * Dimensions >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, MaxPartitions) : 1;
+        if (partitions <= 1)
+        {
+            var top = new TopKCollector(k);
+            scanRange(0, Count, top);
+            return top.ToSortedList();
+        }
+
+        var partial = new TopKCollector[partitions];
+        var size = (Count + partitions - 1) / partitions;
+        Parallel.For(0, partitions, p =>
+        {
+            partial[p] = new TopKCollector(k);
+            scanRange(p * size, Math.Min(Count, (p + 1) * size), partial[p]);
+        });
+
+        var merged = new TopKCollector(k);
+        foreach (var candidate in partial.SelectMany(t => t.ToSortedList()))
+        {
+            merged.Add(candidate.Position, candidate.Score);
+        }
+
+        return merged.ToSortedList();
     }
 
     private Span<float> Row(int position) => _vectors.AsSpan(position * Dimensions, Dimensions);

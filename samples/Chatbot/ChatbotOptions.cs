@@ -1,0 +1,45 @@
+namespace Agents.Samples.Chatbot;
+
+/// <summary>The command line, parsed.</summary>
+public sealed class ChatbotOptions
+{
+    public string Backend { get; set; } = "local";
+
+    public string? Model { get; set; }
+
+    public Uri? Endpoint { get; set; }
+
+    public string? SystemPrompt { get; set; }
+
+    public int MaxTokens { get; set; } = 256;
+
+    public float? Temperature { get; set; }
+
+    public int? TopK { get; set; }
+
+    public float? TopP { get; set; }
+
+    public long? Seed { get; set; }
+
+    public int? BeamWidth { get; set; }
+
+    public string? Prompt { get; set; }
+
+    public bool Json { get; set; }
+
+    public int? ContextSize { get; set; }
+
+    public int? Threads { get; set; }
+
+    public bool ShowHelp { get; set; }
+
+    public GenerationOptions ToGenerationOptions() => new()
+    {
+        MaxTokens = MaxTokens,
+        Temperature = Temperature,
+        TopK = TopK,
+        TopP = TopP,
+        Seed = Seed,
+        Decoding = BeamWidth is { } width ? DecodingStrategy.Beam(width) : null,
+    };
+}

@@ -1,0 +1,60 @@
+using Agents.Backends.Llama;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agents.Samples.Chatbot;
+
+/// <summary>Builds the host and its <see cref="IGenerator"/> for the chosen backend, all through the SDK's DI registrations.</summary>
+public static class GeneratorHost
+{
+    public static IHost Build(ChatbotOptions options)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+
+        // stdout carries the answer (and the JSON); diagnostics go to stderr, warnings and errors only.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        switch (options.Backend)
+        {
+            case "openai":
+                builder.Services.AddOpenAIGenerator(o =>
+                {
+                    o.Endpoint = options.Endpoint ?? o.Endpoint;
+                    o.Model = options.Model ?? throw new UsageException("--backend openai needs --model <name>.");
+                    o.ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
+                });
+                break;
+            case "anthropic":
+                builder.Services.AddAnthropicGenerator(o =>
+                {
+                    o.Endpoint = options.Endpoint ?? o.Endpoint;
+                    o.Model = options.Model ?? throw new UsageException("--backend anthropic needs --model <name>.");
+                    o.ApiKey = Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")
+                        ?? throw new UsageException("--backend anthropic needs the ANTHROPIC_API_KEY environment variable.");
+                });
+                break;
+            default:
+                var modelPath = ModelLocator.Resolve(options.Model);
+                builder.Services.AddLlamaGenerator(o =>
+                {
+                    o.ModelPath = modelPath;
+                    o.ContextSize = options.ContextSize;
+                    o.Threads = options.Threads;
+
+                    // Used only when the model carries no chat template of its own (the tiny test model has none).
+                    o.ChatTemplateFallback = LlamaChatFormats.Llama2;
+
+                    // One conversation at a time: one sequence, and room for the beams asked for.
+                    o.MaxConcurrentSequences = 1;
+                    o.MaxBeamWidth = Math.Max(1, options.BeamWidth ?? 1);
+                });
+                break;
+        }
+
+        return builder.Build();
+    }
+}

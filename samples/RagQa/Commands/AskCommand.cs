@@ -1,4 +1,6 @@
 using Agents.Rag;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace Agents.Samples.RagQa;
@@ -14,18 +16,17 @@ internal static class AskCommand
             return RagQaApp.Failure;
         }
 
-        using var backend = ModelConfiguration.CreateGenerator(command, out var problem);
-        if (backend is null)
+        var index = await RagIndex.LoadAsync(store, cancellationToken: cancellationToken);
+        var retriever = new LocalRetriever(index);
+        using var host = ModelConfiguration.CreateHost(command, retriever, out var problem);
+        if (host is null)
         {
             Console.Error.WriteLine(problem);
             return RagQaApp.Failure;
         }
 
-        var index = await RagIndex.LoadAsync(store, cancellationToken: cancellationToken);
-        var retriever = new LocalRetriever(index);
-        using var generator = backend.AsBuilder()
-            .UseRetrieval(retriever, options => options.Retrieval.TopK = command.TopK)
-            .Build();
+        await host.StartAsync(cancellationToken);
+        var generator = host.Services.GetRequiredService<IGenerator>();
         var result = await generator.GenerateAsync(
             command.Argument, new GenerationOptions { MaxTokens = 512, Temperature = 0 }, cancellationToken);
 
@@ -64,6 +65,7 @@ internal static class AskCommand
             AnsiConsole.MarkupLine($"[grey]tokens: {usage.PromptTokens} prompt ({usage.CachedPromptTokens} cached), {usage.CompletionTokens} completion[/]");
         }
 
+        await host.StopAsync(CancellationToken.None);
         return RagQaApp.Success;
     }
 }

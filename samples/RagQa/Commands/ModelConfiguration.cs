@@ -1,17 +1,32 @@
+using Agents.Backends.Llama;
+using Agents.Rag;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
 namespace Agents.Samples.RagQa;
 
-/// <summary>Makes the generator <c>ask</c> uses, from <c>--model</c> or <c>--backend</c>.</summary>
+/// <summary>
+/// Makes the generator <c>ask</c> uses, from <c>--model</c> or <c>--backend</c>, through the SDK's dependency-injection
+/// registration (<c>AddLlamaGenerator</c>, <c>AddOpenAIGenerator</c>, <c>AddAnthropicGenerator</c>) in a generic host,
+/// so <c>appsettings.json</c> and environment variables configure it as they would in an application.
+/// </summary>
 internal static class ModelConfiguration
 {
     public const string HowToConfigure = """
         error: ask needs a model, and none is configured.
           local:  RagQa ask "<question>" --model path/to/model.gguf
-          hosted: RagQa ask "<question>" --backend openai     (with OPENAI_API_KEY set; OPENAI_BASE_URL for compatible servers)
-                  RagQa ask "<question>" --backend anthropic  (with ANTHROPIC_API_KEY set)
+          hosted: RagQa ask "<question>" --backend openai     (with OPENAI_API_KEY set; OPENAI_BASE_URL and OPENAI_MODEL optional)
+                  RagQa ask "<question>" --backend anthropic  (with ANTHROPIC_API_KEY set; ANTHROPIC_MODEL optional)
         search works without a model: RagQa search "<query>"
         """;
 
-    public static IGenerator? CreateGenerator(ParsedCommand command, out string problem)
+    /// <summary>
+    /// Builds the host whose <see cref="IGenerator"/> answers — the backend wrapped in <c>UseRetrieval</c> — or returns
+    /// <see langword="null"/> with the reason.
+    /// </summary>
+    public static IHost? CreateHost(ParsedCommand command, IRetriever retriever, out string problem)
     {
         problem = HowToConfigure;
         if (command.Model is null && command.Backend is null)
@@ -19,7 +34,69 @@ internal static class ModelConfiguration
             return null;
         }
 
-        problem = "error: this build of RagQa has no model backends wired in; " + HowToConfigure["error: ".Length..];
-        return null;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+
+        var configuration = builder.Configuration;
+        if (command.Model is { } model)
+        {
+            if (!File.Exists(model))
+            {
+                problem = $"error: the model file '{model}' does not exist.";
+                return null;
+            }
+
+            builder.Services.AddLlamaGenerator(o =>
+            {
+                configuration.GetSection("Agents:Llama").Bind(o);
+                o.ModelPath = model;
+                o.ContextSize ??= 4096;
+
+                // Used only when the GGUF carries no chat template of its own.
+                o.ChatTemplateFallback ??= LlamaChatFormats.ChatML;
+            }).UseRetrieval(retriever, o => o.Retrieval.TopK = command.TopK);
+        }
+        else if (command.Backend == "openai")
+        {
+            var key = configuration["OPENAI_API_KEY"];
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                problem = "error: --backend openai needs the OPENAI_API_KEY environment variable.";
+                return null;
+            }
+
+            builder.Services.AddOpenAIGenerator(o =>
+            {
+                configuration.GetSection("Agents:OpenAI").Bind(o);
+                o.ApiKey = key;
+                o.Model = configuration["OPENAI_MODEL"] ?? o.Model ?? "gpt-4o-mini";
+                if (configuration["OPENAI_BASE_URL"] is { Length: > 0 } url)
+                {
+                    o.Endpoint = new Uri(url.EndsWith('/') ? url : url + "/");
+                }
+            }).UseRetrieval(retriever, o => o.Retrieval.TopK = command.TopK);
+        }
+        else
+        {
+            var key = configuration["ANTHROPIC_API_KEY"];
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                problem = "error: --backend anthropic needs the ANTHROPIC_API_KEY environment variable.";
+                return null;
+            }
+
+            builder.Services.AddAnthropicGenerator(o =>
+            {
+                configuration.GetSection("Agents:Anthropic").Bind(o);
+                o.ApiKey = key;
+                o.Model = configuration["ANTHROPIC_MODEL"] ?? o.Model ?? "claude-3-5-haiku-latest";
+            }).UseRetrieval(retriever, o => o.Retrieval.TopK = command.TopK);
+        }
+
+        return builder.Build();
     }
 }

@@ -61,6 +61,7 @@ public sealed partial class LlamaGenerator : IGenerator
     /// <param name="model">The loaded model.</param>
     /// <param name="timeProvider">The clock for timings; the system clock by default.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The model's options are invalid for a generator; the message lists every problem.</exception>
     /// <exception cref="ModelLoadException">A LoRA adapter cannot be loaded.</exception>
     public LlamaGenerator(LlamaModel model, TimeProvider? timeProvider = null)
         : this(model ?? throw new ArgumentNullException(nameof(model)), ownsModel: false, timeProvider)
@@ -79,22 +80,40 @@ public sealed partial class LlamaGenerator : IGenerator
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = model.LoggerFactory.CreateLogger<LlamaGenerator>();
         var options = model.Options;
-        var weights = model.Weights;
-        _tokenizer = new LlamaTokenizer(weights);
-        _promptBuilder = new PromptBuilder(
-            ChatPromptFormatterFactory.Create(weights, model.Info, options), _tokenizer, model.ContextWindow, options.ContextOverflowPolicy);
-        _lora = LoraAdapterSet.Load(weights, options.LoraAdapters);
+        LoraAdapterSet? lora = null;
         try
         {
+            Validate(options);
+            var weights = model.Weights;
+            _tokenizer = new LlamaTokenizer(weights);
+            _promptBuilder = new PromptBuilder(
+                ChatPromptFormatterFactory.Create(weights, model.Info, options), _tokenizer, model.ContextWindow, options.ContextOverflowPolicy);
+            lora = LoraAdapterSet.Load(weights, options.LoraAdapters);
             var sequences = Math.Min(256, options.MaxConcurrentSequences + (2 * options.MaxBeamWidth));
             var kvTokens = options.KvCacheTokens ?? DefaultKvCacheTokens(model, options.MaxConcurrentSequences);
             var context = model.CreateContext(model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), sequences));
-            _lora.ApplyTo(context);
-            _scheduler = new BatchScheduler(context, options, sequences, prefixCache ?? NoPromptPrefixCache.Instance, _logger);
+            try
+            {
+                lora.ApplyTo(context);
+                _scheduler = new BatchScheduler(context, options, sequences, prefixCache ?? NoPromptPrefixCache.Instance, _logger);
+            }
+            catch
+            {
+                context.Dispose();
+                throw;
+            }
+
+            _lora = lora;
         }
         catch
         {
-            _lora.Dispose();
+            // A generator that fails to start gives back everything it took, the model handle included when it owns it.
+            lora?.Dispose();
+            if (ownsModel)
+            {
+                model.Dispose();
+            }
+
             throw;
         }
 
@@ -167,6 +186,12 @@ public sealed partial class LlamaGenerator : IGenerator
     private static LlamaModel LoadValidated(LlamaModelOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        return LlamaModel.Load(options, loggerFactory ?? NullLoggerFactory.Instance);
+    }
+
+    private static void Validate(LlamaModelOptions options)
+    {
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
         if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
             options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true))
@@ -175,8 +200,6 @@ public sealed partial class LlamaGenerator : IGenerator
                 "Invalid LlamaModelOptions: " + string.Join("; ", results.Select(r => $"{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}")),
                 nameof(options));
         }
-
-        return LlamaModel.Load(options, loggerFactory ?? NullLoggerFactory.Instance);
     }
 
     private SequenceJob Prepare(GenerationRequest request, bool bufferUpdates, CancellationToken cancellationToken)

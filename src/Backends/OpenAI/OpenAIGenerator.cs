@@ -124,8 +124,23 @@ public sealed class OpenAIGenerator : IGenerator
         var done = false;
         var events = await _connection.Transport.OpenEventsAsync(response, scope).ConfigureAwait(false);
         await using var eventsScope = events.ConfigureAwait(false);
-        while (await events.MoveNextAsync().ConfigureAwait(false))
+        while (true)
         {
+            bool more;
+            try
+            {
+                more = await events.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (events.Fail(ex) is { } failure)
+            {
+                throw failure;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
             var item = events.Current;
             if (item.Data == "[DONE]")
             {
@@ -233,45 +248,49 @@ public sealed class OpenAIGenerator : IGenerator
     {
         using var document = _connection.Transport.ParseEvent(data, response);
         var root = document.RootElement;
-        if (ProviderErrorBody.TryRead(root) is { } error)
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        // This runs for every chunk of every stream, so rare fields are looked up only when their name occurs in
+        // the raw text: a lookup of an absent property scans the whole object, a substring search is vectorised.
+        // ("name" with both quotes cannot occur inside a JSON string, where quotes are escaped.)
+        if (data.Contains("\"error\"", StringComparison.Ordinal) && ProviderErrorBody.TryRead(root) is { } error)
         {
             throw _connection.Transport.StreamError(error, data, response);
         }
 
+        if (data.Contains("\"usage\"", StringComparison.Ordinal) && root.TryGetProperty("usage", out var usageElement))
+        {
+            usage = OpenAIChatResponseReader.ReadUsageObject(usageElement) ?? usage;
+        }
+
         responseId ??= OpenAIChatResponseReader.GetString(root, "id");
         modelId ??= OpenAIChatResponseReader.GetString(root, "model");
-        usage = OpenAIChatResponseReader.ReadUsage(root) ?? usage;
         if (!root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0)
         {
             return null;
         }
 
         var choice = choices[0];
-        finish = OpenAIChatResponseReader.ReadFinishReason(choice) ?? finish;
+        if (choice.TryGetProperty("finish_reason", out var finishElement) && finishElement.ValueKind == JsonValueKind.String)
+        {
+            finish = OpenAIChatResponseReader.MapFinishReason(finishElement.GetString());
+        }
+
         if (!choice.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        if (delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        if (data.Contains("\"tool_calls\"", StringComparison.Ordinal) && delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
         {
             clock.MarkFirstToken();
-            foreach (var call in calls.EnumerateArray())
-            {
-                var index = call.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : 0;
-                string? name = null;
-                string? arguments = null;
-                if (call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
-                {
-                    name = OpenAIChatResponseReader.GetString(function, "name");
-                    arguments = OpenAIChatResponseReader.GetString(function, "arguments");
-                }
-
-                tools.Append(index, OpenAIChatResponseReader.GetString(call, "id"), name, arguments);
-            }
+            ReadToolCallDeltas(calls, tools);
         }
 
-        var text = OpenAIChatResponseReader.GetString(delta, "content");
+        var text = delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String ? content.GetString() : null;
         if (string.IsNullOrEmpty(text))
         {
             return null;
@@ -283,8 +302,25 @@ public sealed class OpenAIGenerator : IGenerator
             Text = text,
             ModelId = modelId,
             ResponseId = responseId,
-            LogProbabilities = OpenAIChatResponseReader.ReadLogProbabilities(choice),
+            LogProbabilities = data.Contains("\"logprobs\"", StringComparison.Ordinal) ? OpenAIChatResponseReader.ReadLogProbabilities(choice) : null,
         };
+    }
+
+    private static void ReadToolCallDeltas(JsonElement calls, StreamingToolCallAssembler tools)
+    {
+        foreach (var call in calls.EnumerateArray())
+        {
+            var index = call.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : 0;
+            string? name = null;
+            string? arguments = null;
+            if (call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
+            {
+                name = OpenAIChatResponseReader.GetString(function, "name");
+                arguments = OpenAIChatResponseReader.GetString(function, "arguments");
+            }
+
+            tools.Append(index, OpenAIChatResponseReader.GetString(call, "id"), name, arguments);
+        }
     }
 
     private string ModelFor(GenerationRequest request) => request.Options?.ModelId is { Length: > 0 } id ? id : _connection.Options.Model!;

@@ -183,6 +183,16 @@ public class LoggingGeneratorTests
     }
 
     [Fact]
+    public void StreamAsync_LoggingDisabled_ReturnsTheInnerStreamUntouched()
+    {
+        var stream = TestStreams.Endless();
+        var backend = new TestGenerator { StreamAsyncCallback = (_, _) => stream };
+        using var generator = new LoggingGenerator(backend, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        Assert.Same(stream, generator.StreamAsync("x"));
+    }
+
+    [Fact]
     public async Task UseLogging_NoFactoryGiven_UsesTheServicesLoggerFactory()
     {
         var collector = new FakeLogCollector();

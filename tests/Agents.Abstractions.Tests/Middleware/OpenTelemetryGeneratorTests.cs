@@ -220,6 +220,31 @@ public sealed class OpenTelemetryGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void StreamAsync_NobodyListening_ReturnsTheInnerStreamUntouched()
+    {
+        var stream = TestStreams.Endless();
+        var backend = new TestGenerator { StreamAsyncCallback = (_, _) => stream };
+        using var generator = new OpenTelemetryGenerator(backend, "Agents.Tests.Unheard." + Guid.NewGuid().ToString("N"));
+
+        Assert.Same(stream, generator.StreamAsync("x"));
+    }
+
+    [Fact]
+    public async Task StreamAsync_CallerStopsEarly_EndsTheSpanAndRecordsDuration()
+    {
+        using var duration = new MetricCollector<double>(null, _sourceName, "gen_ai.client.operation.duration");
+        using var generator = Create(Backend());
+
+        await foreach (var _ in generator.StreamAsync(Prompt))
+        {
+            break;
+        }
+
+        Assert.Single(_activities);
+        Assert.Equal(0.5, Assert.Single(duration.GetMeasurementSnapshot()).Value);
+    }
+
+    [Fact]
     public async Task UseOpenTelemetry_DefaultSourceName_IsAgents()
     {
         var built = new GeneratorBuilder(Backend()).UseOpenTelemetry(configure: g => g.EnableSensitiveData = true).Build();

@@ -164,10 +164,13 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
         var options = GeneratorFixture.CreateOptions();
         options.ChatTemplateFallback = "klingon";
         options.UBatchSize = 1024;
+        options.MaxConcurrentSequences = 64;
+        options.MaxBeamWidth = 16;
 
         var ex = Assert.Throws<ArgumentException>(() => new LlamaGenerator(options));
 
         Assert.Contains("ChatTemplateFallback", ex.Message, StringComparison.Ordinal);
         Assert.Contains("UBatchSize", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("BatchSize (512) must hold", ex.Message, StringComparison.Ordinal);
     }
 }

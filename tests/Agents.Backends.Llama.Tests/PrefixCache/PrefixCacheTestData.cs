@@ -33,10 +33,10 @@ internal sealed class FakeStatePayload(string label, int size = 100) : IPrefixSt
 
     public long SizeInBytes => _bytes.LongLength;
 
-    public ReadOnlyMemory<byte> Bytes => _bytes;
+    public ReadOnlySpan<byte> Bytes => _bytes;
 
     public static string LabelOf(IPrefixStatePayload payload) =>
-        System.Text.Encoding.UTF8.GetString(payload.Bytes.Span).TrimEnd('\0');
+        System.Text.Encoding.UTF8.GetString(payload.Bytes).TrimEnd('\0');
 
     public void Dispose() => IsDisposed = true;
 

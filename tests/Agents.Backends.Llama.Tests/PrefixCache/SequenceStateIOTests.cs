@@ -49,6 +49,21 @@ public sealed class SequenceStateIOTests
     }
 
     [Fact]
+    public void SaveNative_SameSequence_HoldsTheSameBytesAndRefusesUseAfterDispose()
+    {
+        using var decoder = new RawDecoder();
+        decoder.Evaluate(s_first, RawDecoder.Tokens(9, 150), 0);
+        var managed = SequenceStateIO.Save(decoder.Handle, s_first);
+        var native = SequenceStateIO.SaveNative(decoder.Handle, s_first);
+
+        Assert.Equal(managed.LongLength, native.SizeInBytes);
+        Assert.True(native.Bytes.SequenceEqual(managed));
+        native.Dispose();
+        native.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => native.Bytes.Length);
+    }
+
+    [Fact]
     public void Save_StateSize_GrowsWithTokens()
     {
         using var decoder = new RawDecoder();

@@ -105,6 +105,26 @@ public sealed class RagQaEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AskJson_WithTestModel_ReturnsAnswerCitationsAndUsage()
+    {
+        var kettle = _work.Write("docs/kettle.md", "# Kettle\n\nDescale the kettle every month with white vinegar.\n");
+
+        await RunAsync("ingest", "docs");
+        var (exitCode, stdout, stderr) = await RunAsync("ask", "How often should I descale the kettle?", "--model", Agents.Testing.TestModel.Path, "--json", "--top-k", "1");
+
+        Assert.True(exitCode == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(["answer", "citations", "usage"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.String, json.RootElement.GetProperty("answer").ValueKind);
+        var citation = json.RootElement.GetProperty("citations")[0];
+        Assert.Equal(["n", "source", "start", "end", "text"], citation.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, citation.GetProperty("n").GetInt32());
+        Assert.Equal("kettle.md", citation.GetProperty("source").GetString());
+        Assert.Equal(File.ReadAllText(kettle)[citation.GetProperty("start").GetInt32()..citation.GetProperty("end").GetInt32()], citation.GetProperty("text").GetString());
+        Assert.True(json.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() > 0);
+    }
+
+    [Fact]
     public async Task Search_NoStore_ExplainsHowToCreateOne()
     {
         var (exitCode, _, stderr) = await RunAsync("search", "anything");

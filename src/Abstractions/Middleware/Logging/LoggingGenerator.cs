@@ -47,6 +47,12 @@ public sealed partial class LoggingGenerator : DelegatingGenerator
     public override async Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!_logger.IsEnabled(LogLevel.Error))
+        {
+            // Error is the highest level written here: when even that is off, nothing would ever be logged.
+            return await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         LogStart(GenerateOperation, request);
         var started = _timeProvider.GetTimestamp();
         try
@@ -71,7 +77,9 @@ public sealed partial class LoggingGenerator : DelegatingGenerator
     public override IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return StreamCoreAsync(request, cancellationToken);
+        return _logger.IsEnabled(LogLevel.Error)
+            ? StreamCoreAsync(request, cancellationToken)
+            : InnerGenerator.StreamAsync(request, cancellationToken);
     }
 
     private async IAsyncEnumerable<GenerationUpdate> StreamCoreAsync(

@@ -84,6 +84,11 @@ public sealed class OpenTelemetryGenerator : DelegatingGenerator
     public override async Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!IsObserved)
+        {
+            return await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         using var call = StartCall(request, streaming: false);
         try
         {
@@ -102,7 +107,7 @@ public sealed class OpenTelemetryGenerator : DelegatingGenerator
     public override IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return StreamCoreAsync(request, cancellationToken);
+        return IsObserved ? StreamCoreAsync(request, cancellationToken) : InnerGenerator.StreamAsync(request, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -119,6 +124,14 @@ public sealed class OpenTelemetryGenerator : DelegatingGenerator
 
         base.Dispose(disposing);
     }
+
+    /// <summary>Whether anyone listens; when nobody does, calls pass straight through at no cost.</summary>
+    private bool IsObserved =>
+        _activitySource.HasListeners()
+        || _operationDuration.Enabled
+        || _tokenUsage.Enabled
+        || _cacheReadInputTokens.Enabled
+        || _timeToFirstChunk.Enabled;
 
     private async IAsyncEnumerable<GenerationUpdate> StreamCoreAsync(
         GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)

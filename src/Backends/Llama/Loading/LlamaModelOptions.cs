@@ -27,7 +27,10 @@ public sealed class LlamaModelOptions : IValidatableObject
     [Range(1, 1024)]
     public int? Threads { get; set; }
 
-    /// <summary>Gets or sets the logical batch size: the most tokens submitted to llama.cpp in one decode call.</summary>
+    /// <summary>
+    /// Gets or sets the logical batch size: the most tokens submitted to llama.cpp in one decode call; at least
+    /// <see cref="MaxConcurrentSequences"/> × <see cref="MaxBeamWidth"/>.
+    /// </summary>
     /// <value>512.</value>
     [Range(1, 1 << 16)]
     public int BatchSize { get; set; } = 512;
@@ -118,6 +121,15 @@ public sealed class LlamaModelOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"UBatchSize ({UBatchSize}) must not exceed BatchSize ({BatchSize}).", [nameof(UBatchSize)]);
+        }
+
+        // One decode step holds a token of every generating sequence (every live beam of a beam search).
+        if ((long)MaxConcurrentSequences * MaxBeamWidth > BatchSize)
+        {
+            yield return new ValidationResult(
+                $"BatchSize ({BatchSize}) must hold a token of every sequence decoding together: at least MaxConcurrentSequences × MaxBeamWidth "
+                + $"({MaxConcurrentSequences} × {MaxBeamWidth} = {MaxConcurrentSequences * MaxBeamWidth}).",
+                [nameof(BatchSize)]);
         }
 
         if (ChatTemplateFallback is { } fallback && !LlamaChatFormats.IsKnown(fallback))

@@ -74,6 +74,21 @@ internal static partial class NativeLogRouter
 
     private static void OnNativeLog(LLamaLogLevel level, string message)
     {
+        // An exception must never unwind into native code: that would take the process down.
+        try
+        {
+            Route(level, message);
+        }
+#pragma warning disable CA1031 // Anything a logger throws (e.g. a disposed provider at shutdown) is dropped here.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            t_pending?.Clear();
+        }
+    }
+
+    private static void Route(LLamaLogLevel level, string message)
+    {
         // llama.cpp sends long lines in pieces: "Continue" extends the previous line, and a line ends with '\n'.
         var pending = t_pending ??= new StringBuilder();
         if (level != LLamaLogLevel.Continue)

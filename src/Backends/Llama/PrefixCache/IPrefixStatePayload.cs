@@ -9,6 +9,9 @@ internal interface IPrefixStatePayload
     /// <summary>Gets how many bytes the payload holds; counted against the memory budget.</summary>
     long SizeInBytes { get; }
 
-    /// <summary>Gets the payload as bytes for the disk tier, or empty when it cannot be written to disk.</summary>
-    ReadOnlyMemory<byte> Bytes { get; }
+    /// <summary>
+    /// Gets the payload's bytes, to restore or to write to the disk tier; empty when it cannot be written to disk.
+    /// Valid only while the cache holds the payload (inside a restore callback, or under the cache's lock).
+    /// </summary>
+    ReadOnlySpan<byte> Bytes { get; }
 }

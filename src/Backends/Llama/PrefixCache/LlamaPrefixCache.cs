@@ -89,7 +89,7 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
             sharedPrefixTokens,
             (state, stateTokens, reusable) =>
             {
-                if (!SequenceStateIO.TryRestore(handle, sequence, state.Bytes.Span))
+                if (!SequenceStateIO.TryRestore(handle, sequence, state.Bytes))
                 {
                     return false;
                 }
@@ -123,7 +123,7 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
         var scope = ScopeOf(hint);
         if (!Cache.IsCovered(tokens, scope))
         {
-            Cache.Insert(tokens, scope, new SequenceStatePayload(SequenceStateIO.Save(handle, sequence)));
+            Cache.Insert(tokens, scope, SequenceStateIO.SaveNative(handle, sequence));
         }
 
         var shared = Math.Min(sharedPrefixTokens, tokens.Length);
@@ -134,7 +134,7 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
             handle.MemorySequenceCopy(sequence, scratch, 0, shared);
             try
             {
-                Cache.Insert(tokens[..shared], PrefixScope.Shared, new SequenceStatePayload(SequenceStateIO.Save(handle, scratch)));
+                Cache.Insert(tokens[..shared], PrefixScope.Shared, SequenceStateIO.SaveNative(handle, scratch));
             }
             finally
             {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LLama.Native;
 
 namespace Agents.Backends.Llama.PrefixCache;
@@ -33,6 +34,34 @@ internal static unsafe class SequenceStateIO
         }
 
         return bytes;
+    }
+
+    /// <summary>Saves the state of <paramref name="sequence"/> into native memory (the prefix cache's form).</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="sequence">The sequence.</param>
+    /// <returns>The state; the caller owns it.</returns>
+    /// <exception cref="GeneratorException">llama.cpp wrote fewer bytes than it announced, or the state exceeds 2 GB.</exception>
+    public static NativeStatePayload SaveNative(SafeLLamaContextHandle context, LLamaSeqId sequence)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var size = context.GetStateSize(sequence);
+        if (size > int.MaxValue)
+        {
+            throw new GeneratorException($"A sequence state of {size} bytes is too large to cache.") { Provider = LlamaGenerator.ProviderName };
+        }
+
+        var data = (byte*)NativeMemory.Alloc(size);
+        var written = context.GetState(data, size, sequence);
+        if (written != size)
+        {
+            NativeMemory.Free(data);
+            throw new GeneratorException($"llama.cpp saved {written} bytes of sequence state instead of the {size} it announced.")
+            {
+                Provider = LlamaGenerator.ProviderName,
+            };
+        }
+
+        return new NativeStatePayload(data, (int)size);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 namespace Agents.Backends.Llama.PrefixCache;
 
-/// <summary>A KV sequence state saved as bytes by llama.cpp (<c>llama_state_seq_get_data</c>).</summary>
+/// <summary>A KV sequence state as a managed array: how states read back from the disk tier are held.</summary>
 /// <param name="bytes">The saved state; owned by the payload from now on.</param>
 internal sealed class SequenceStatePayload(byte[] bytes) : IPrefixStatePayload
 {
@@ -8,5 +8,5 @@ internal sealed class SequenceStatePayload(byte[] bytes) : IPrefixStatePayload
     public long SizeInBytes => bytes.LongLength;
 
     /// <inheritdoc/>
-    public ReadOnlyMemory<byte> Bytes => bytes;
+    public ReadOnlySpan<byte> Bytes => bytes;
 }

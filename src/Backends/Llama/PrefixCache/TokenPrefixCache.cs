@@ -410,7 +410,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
         {
             var state = victim.State!;
             if (_disk is not null && victim.DiskFile is null && !state.Bytes.IsEmpty
-                && _disk.TryWrite(PrefixScope.FromHash(Convert.FromHexString(victim.ScopeId)), victim.PathTokens(), state.Bytes.Span) is var (path, size))
+                && _disk.TryWrite(PrefixScope.FromHash(Convert.FromHexString(victim.ScopeId)), victim.PathTokens(), state.Bytes) is var (path, size))
             {
                 victim.DiskFile = path;
                 victim.DiskBytes = size;

@@ -175,6 +175,9 @@ public static partial class GgufQuantizer
             GgufQuantizationType.Q8_0 => LLamaFtype.MOSTLY_Q8_0,
             _ => LLamaFtype.MOSTLY_Q4_K_M,
         };
+        // LLamaSharp 0.30.0's quantizer P/Invokes before anything has loaded the native library (DllNotFoundException
+        // in a process that has not loaded a model yet); this call runs NativeApi's loader first.
+        NativeApi.llama_empty_call();
         using var capture = NativeLogRouter.BeginCapture();
         try
         {

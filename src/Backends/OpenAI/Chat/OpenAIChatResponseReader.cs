@@ -33,7 +33,9 @@ internal static class OpenAIChatResponseReader
         };
     }
 
-    public static FinishReason? ReadFinishReason(JsonElement choice) => GetString(choice, "finish_reason") switch
+    public static FinishReason? ReadFinishReason(JsonElement choice) => MapFinishReason(GetString(choice, "finish_reason"));
+
+    public static FinishReason? MapFinishReason(string? reason) => reason switch
     {
         null => null,
         "length" => FinishReason.Length,
@@ -42,9 +44,12 @@ internal static class OpenAIChatResponseReader
         _ => FinishReason.Stop,
     };
 
-    public static Usage? ReadUsage(JsonElement root)
+    public static Usage? ReadUsage(JsonElement root) =>
+        root.TryGetProperty("usage", out var usage) ? ReadUsageObject(usage) : null;
+
+    public static Usage? ReadUsageObject(JsonElement usage)
     {
-        if (!root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        if (usage.ValueKind != JsonValueKind.Object)
         {
             return null;
         }

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Agents.Backends.Llama;
+using Agents.Bench.Models;
+
+namespace Agents.Bench.Scenarios;
+
+/// <summary>
+/// Aggregate greedy decode throughput of 1, 4 and 8 concurrent streams on one <see cref="LlamaGenerator"/>
+/// (its scheduler batches active sequences into one decode per step). Throughput is every stream's completion
+/// tokens over the wall time from the first request to the last stream's end.
+/// </summary>
+internal sealed class ConcurrencyScenario : IBenchmarkScenario
+{
+    private const int ContextSize = 512;
+
+    public string Name => "concurrency";
+
+    public string Description => "aggregate tokens/s of 4 and 8 concurrent streams vs 1 on one LlamaGenerator";
+
+    public async Task<IReadOnlyDictionary<string, object?>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var tokens = Statistics.IntOption(context, "--tokens", 64);
+        var threads = Statistics.IntOption(context, "--threads", 2);
+        var rounds = Statistics.IntOption(context, "--rounds", 3);
+        var modelPath = await BenchmarkModel.EnsureQ8Async(context, cancellationToken);
+
+        using var generator = new LlamaGenerator(new LlamaModelOptions
+        {
+            ModelPath = modelPath,
+            ContextSize = ContextSize,
+            Threads = threads,
+            MaxConcurrentSequences = 8,
+            MaxBeamWidth = 1,
+            ChatTemplateFallback = LlamaChatFormats.Llama2,
+        });
+
+        await MeasureAsync(generator, 2, tokens, cancellationToken);
+        var runs = new Dictionary<int, List<double>> { [1] = [], [4] = [], [8] = [] };
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var streams in round % 2 == 0 ? new[] { 1, 4, 8 } : [8, 4, 1])
+            {
+                runs[streams].Add(await MeasureAsync(generator, streams, tokens, cancellationToken));
+            }
+
+            context.Log($"round {round + 1}/{rounds}: 1 → {runs[1][^1]:F1}, 4 → {runs[4][^1]:F1}, 8 → {runs[8][^1]:F1} tok/s");
+        }
+
+        var single = Statistics.Median(runs[1]);
+        var four = Statistics.Median(runs[4]);
+        var eight = Statistics.Median(runs[8]);
+        var model = generator.ModelInfo;
+        return new Dictionary<string, object?>
+        {
+            ["single_tokens_per_s"] = Math.Round(single, 2),
+            ["concurrent4_tokens_per_s"] = Math.Round(four, 2),
+            ["concurrent8_tokens_per_s"] = Math.Round(eight, 2),
+            ["speedup"] = Math.Round(four / single, 3),
+            ["speedup8"] = Math.Round(eight / single, 3),
+            ["target_speedup"] = 1.5,
+            ["target_speedup8"] = 2.0,
+            ["tokens_per_stream"] = tokens,
+            ["rounds"] = rounds,
+            ["threads"] = threads,
+            ["model"] = $"random llama {model.ParameterCount / 1e6:F0}M parameters, {model.FileType}, 32k vocabulary",
+            ["load_average"] = DecodeScenario.LoadAverage(),
+        };
+    }
+
+    private static async Task<double> MeasureAsync(IGenerator generator, int streams, int tokens, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, streams).Select(i => generator.GenerateAsync(
+            GenerationRequest.FromPrompt($"Stream {i}: tell me about the number {i * 7}.", new GenerationOptions
+            {
+                MaxTokens = tokens,
+                Decoding = DecodingStrategy.Greedy,
+            }),
+            cancellationToken)));
+        var elapsed = stopwatch.Elapsed;
+        return results.Sum(r => r.Usage?.CompletionTokens ?? 0) / elapsed.TotalSeconds;
+    }
+}

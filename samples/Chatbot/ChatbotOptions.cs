@@ -33,6 +33,8 @@ public sealed class ChatbotOptions
 
     public bool ShowHelp { get; set; }
 
+    public bool Verbose { get; set; }
+
     public GenerationOptions ToGenerationOptions() => new()
     {
         MaxTokens = MaxTokens,

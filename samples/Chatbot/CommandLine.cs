@@ -21,6 +21,7 @@ public static class CommandLine
           --threads <n>           CPU threads (local backend)
           --prompt <text>         one-shot: answer this and exit
           --json                  with --prompt: print one JSON object
+          --verbose               log warnings and errors to stderr
           --help                  this text
         Commands while chatting: /reset, /system <text>, /stats, /help, /exit. Ctrl+C stops the current answer.
         """;
@@ -57,6 +58,7 @@ public static class CommandLine
                 case "--threads": options.Threads = ParseInt(flag, Value(), 1, 1024); break;
                 case "--prompt": options.Prompt = Value(); break;
                 case "--json": options.Json = true; break;
+                case "--verbose": options.Verbose = true; break;
                 case "--help" or "-h": options.ShowHelp = true; break;
                 default: throw new UsageException($"unknown option '{flag}' (see --help).");
             }

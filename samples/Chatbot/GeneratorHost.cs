@@ -12,11 +12,24 @@ public static class GeneratorHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 
-        // stdout carries the answer (and the JSON); diagnostics go to stderr, warnings and errors only.
+        // stdout carries only answers; with --verbose, warnings and errors are logged to stderr. Without it stderr
+        // stays for the one-line error messages (a failed load would otherwise print the same reason twice).
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (options.Verbose)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+
+        // Checked before the host starts: an exception thrown inside an options callback is logged by the host with its stack.
+        var hostedModel = options.Backend == "local" ? null
+            : options.Model ?? throw new UsageException($"--backend {options.Backend} needs --model <name>.");
+        var anthropicKey = Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY");
+        if (options.Backend == "anthropic" && string.IsNullOrEmpty(anthropicKey))
+        {
+            throw new UsageException("--backend anthropic needs the ANTHROPIC_API_KEY environment variable.");
+        }
 
         switch (options.Backend)
         {
@@ -24,7 +37,7 @@ public static class GeneratorHost
                 builder.Services.AddOpenAIGenerator(o =>
                 {
                     o.Endpoint = options.Endpoint ?? o.Endpoint;
-                    o.Model = options.Model ?? throw new UsageException("--backend openai needs --model <name>.");
+                    o.Model = hostedModel;
                     o.ApiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
                 });
                 break;
@@ -32,9 +45,8 @@ public static class GeneratorHost
                 builder.Services.AddAnthropicGenerator(o =>
                 {
                     o.Endpoint = options.Endpoint ?? o.Endpoint;
-                    o.Model = options.Model ?? throw new UsageException("--backend anthropic needs --model <name>.");
-                    o.ApiKey = Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")
-                        ?? throw new UsageException("--backend anthropic needs the ANTHROPIC_API_KEY environment variable.");
+                    o.Model = hostedModel;
+                    o.ApiKey = anthropicKey;
                 });
                 break;
             default:

@@ -58,7 +58,8 @@ public static class RagQaApp
             return Failure;
         }
         catch (Exception exception) when (exception is RagStoreException or DirectoryNotFoundException or IOException
-            or UnauthorizedAccessException or SqliteException or GeneratorException or InvalidOperationException)
+            or UnauthorizedAccessException or SqliteException or GeneratorException or InvalidOperationException
+            or Microsoft.Extensions.Options.OptionsValidationException or ArgumentException or UriFormatException)
         {
             Console.Error.WriteLine($"error: {exception.Message}");
             return Failure;

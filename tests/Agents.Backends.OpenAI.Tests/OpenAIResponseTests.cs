@@ -92,6 +92,23 @@ public sealed class OpenAIResponseTests
     }
 
     [Fact]
+    public async Task StreamAsync_LogProbabilitiesRequested_ReadsThemPerChunk()
+    {
+        await using var host = await OpenAITestHost.StartAsync();
+        host.Server.Handler = ctx => RecordingServer.Sse(ctx,
+        [
+            OpenAITestHost.Frame("""{"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":{"content":[{"token":"Hi","logprob":-0.25,"bytes":[72,105],"top_logprobs":[]}]},"finish_reason":null}]}"""),
+            OpenAITestHost.Frame("""{"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"!"},"logprobs":{"content":[{"token":"!","logprob":-1.5,"bytes":[33],"top_logprobs":[]}]},"finish_reason":"stop"}]}"""),
+            OpenAITestHost.Done,
+        ]);
+
+        var result = await host.Generator.StreamAsync("Hi", new GenerationOptions { IncludeLogProbabilities = true }).ToResultAsync();
+
+        Assert.True(host.Server.LastRequest.Json.GetProperty("logprobs").GetBoolean());
+        Assert.Equal([new TokenLogProbability("Hi", -0.25), new TokenLogProbability("!", -1.5)], result.LogProbabilities);
+    }
+
+    [Fact]
     public async Task StreamAsync_SlowStreamWithinTimeout_CompletesWithAllText()
     {
         await using var host = await OpenAITestHost.StartAsync(o => o.Timeout = TimeSpan.FromSeconds(5));

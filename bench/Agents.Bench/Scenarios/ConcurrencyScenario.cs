@@ -11,8 +11,6 @@ namespace Agents.Bench.Scenarios;
 /// </summary>
 internal sealed class ConcurrencyScenario : IBenchmarkScenario
 {
-    private const int ContextSize = 512;
-
     public string Name => "concurrency";
 
     public string Description => "aggregate tokens/s of 4 and 8 concurrent streams vs 1 on one LlamaGenerator";
@@ -22,12 +20,18 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
         var tokens = Statistics.IntOption(context, "--tokens", 64);
         var threads = Statistics.IntOption(context, "--threads", 2);
         var rounds = Statistics.IntOption(context, "--rounds", 3);
+
+        // Each stream needs its prompt (about 25 tokens) plus its completion: a 256-token window per sequence, and a KV
+        // cache sized for 8 of them, as a server sizes its slots.
+        var contextSize = Statistics.IntOption(context, "--context", 256);
+        var kvTokens = Statistics.IntOption(context, "--kv-tokens", 8 * contextSize);
         var modelPath = await BenchmarkModel.EnsureQ8Async(context, cancellationToken);
 
         using var generator = new LlamaGenerator(new LlamaModelOptions
         {
             ModelPath = modelPath,
-            ContextSize = ContextSize,
+            ContextSize = contextSize,
+            KvCacheTokens = kvTokens,
             Threads = threads,
             MaxConcurrentSequences = 8,
             MaxBeamWidth = 1,
@@ -62,6 +66,8 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
             ["tokens_per_stream"] = tokens,
             ["rounds"] = rounds,
             ["threads"] = threads,
+            ["context_per_sequence"] = contextSize,
+            ["kv_cache_tokens"] = kvTokens,
             ["model"] = $"random llama {model.ParameterCount / 1e6:F0}M parameters, {model.FileType}, 32k vocabulary",
             ["load_average"] = DecodeScenario.LoadAverage(),
         };

@@ -117,6 +117,7 @@ public sealed class OpenAIGenerator : IGenerator
         using var response = await _connection.Transport.SendAsync(httpRequest, body, scope).ConfigureAwait(false);
 
         var tools = new StreamingToolCallAssembler();
+        var withLogProbabilities = request.Options?.IncludeLogProbabilities is true;
         FinishReason? finish = null;
         Usage? usage = null;
         string? modelId = null;
@@ -153,7 +154,7 @@ public sealed class OpenAIGenerator : IGenerator
                 continue;
             }
 
-            var update = ReadChunk(item.Data, response, tools, clock, ref finish, ref usage, ref modelId, ref responseId);
+            var update = ReadChunk(item.Data, response, tools, clock, ref finish, ref usage, ref modelId, ref responseId, withLogProbabilities);
             if (update is not null)
             {
                 yield return update;
@@ -244,7 +245,8 @@ public sealed class OpenAIGenerator : IGenerator
         ref FinishReason? finish,
         ref Usage? usage,
         ref string? modelId,
-        ref string? responseId)
+        ref string? responseId,
+        bool withLogProbabilities)
     {
         using var document = _connection.Transport.ParseEvent(data, response);
         var root = document.RootElement;
@@ -253,14 +255,9 @@ public sealed class OpenAIGenerator : IGenerator
             return null;
         }
 
-        // This runs for every chunk of every stream, so rare fields are looked up only when their name occurs in
-        // the raw text: a lookup of an absent property scans the whole object, a substring search is vectorised.
-        // ("name" with both quotes cannot occur inside a JSON string, where quotes are escaped.)
-        if (data.Contains("\"error\"", StringComparison.Ordinal) && ProviderErrorBody.TryRead(root) is { } error)
-        {
-            throw _connection.Transport.StreamError(error, data, response);
-        }
-
+        // This runs for every chunk of every stream, so rare fields are looked up only when they can be there: a
+        // lookup of an absent property scans the whole object, a substring search is vectorised. ("name" with both
+        // quotes cannot occur inside a JSON string, where quotes are escaped.)
         if (data.Contains("\"usage\"", StringComparison.Ordinal) && root.TryGetProperty("usage", out var usageElement))
         {
             usage = OpenAIChatResponseReader.ReadUsageObject(usageElement) ?? usage;
@@ -270,7 +267,8 @@ public sealed class OpenAIGenerator : IGenerator
         modelId ??= OpenAIChatResponseReader.GetString(root, "model");
         if (!root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0)
         {
-            return null;
+            // Error objects come instead of choices (llama-server, vLLM, OpenAI mid-stream failures).
+            return ProviderErrorBody.TryRead(root) is { } error ? throw _connection.Transport.StreamError(error, data, response) : null;
         }
 
         var choice = choices[0];
@@ -302,7 +300,7 @@ public sealed class OpenAIGenerator : IGenerator
             Text = text,
             ModelId = modelId,
             ResponseId = responseId,
-            LogProbabilities = data.Contains("\"logprobs\"", StringComparison.Ordinal) ? OpenAIChatResponseReader.ReadLogProbabilities(choice) : null,
+            LogProbabilities = withLogProbabilities ? OpenAIChatResponseReader.ReadLogProbabilities(choice) : null,
         };
     }
 

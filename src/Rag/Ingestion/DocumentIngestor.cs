@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Rag;
 
@@ -21,20 +23,24 @@ public sealed class DocumentIngestor
     private readonly IEmbeddingGenerator<string, Embedding<float>>? _embedder;
     private readonly TimeProvider _timeProvider;
     private readonly TextChunker _chunker;
+    private readonly ILogger _logger;
 
     /// <summary>Creates an ingestor.</summary>
     /// <param name="store">The store to write to.</param>
     /// <param name="options">What to ingest and how; <see langword="null"/> for the defaults.</param>
     /// <param name="embedder">Computes chunk embeddings; <see langword="null"/> to store text only (keyword search).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Logs each file's outcome (skips as warnings); file names only, never content.</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public DocumentIngestor(
         SqliteRagStore store,
         IngestionOptions? options = null,
         IEmbeddingGenerator<string, Embedding<float>>? embedder = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        ILogger<DocumentIngestor>? logger = null)
     {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _options = options ?? new IngestionOptions();
@@ -88,7 +94,13 @@ public sealed class DocumentIngestor
                     break;
                 default:
                     skipped.Add(new SkippedFile(source, outcome.SkipReason!));
+                    IngestionLog.FileSkipped(_logger, source, outcome.SkipReason!);
                     break;
+            }
+
+            if (outcome.Kind != FileOutcomeKind.Skipped)
+            {
+                IngestionLog.FileIngested(_logger, source, outcome.Kind == FileOutcomeKind.Unchanged ? "unchanged" : "written", outcome.Chunks);
             }
 
             chunksWritten += outcome.Chunks;
@@ -105,6 +117,8 @@ public sealed class DocumentIngestor
             }
         }
 
+        var elapsed = _timeProvider.GetElapsedTime(started);
+        IngestionLog.FolderIngested(_logger, root, added, updated, unchanged, removed, skipped.Count, (long)elapsed.TotalMilliseconds);
         return new IngestionSummary
         {
             FilesFound = files.Count,
@@ -115,7 +129,7 @@ public sealed class DocumentIngestor
             ChunksWritten = chunksWritten,
             BytesIngested = bytesIngested,
             Skipped = skipped,
-            Elapsed = _timeProvider.GetElapsedTime(started),
+            Elapsed = elapsed,
         };
     }
 

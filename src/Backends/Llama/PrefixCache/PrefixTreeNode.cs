@@ -22,8 +22,8 @@ internal sealed class PrefixTreeNode
     /// <summary>Gets or sets the tokens on the edge from <see cref="Parent"/> to this node.</summary>
     public int[] Edge { get; set; }
 
-    /// <summary>Gets or sets how many tokens the path from the root to this node spells.</summary>
-    public int Depth { get; set; }
+    /// <summary>Gets how many tokens the path from the root to this node spells (unchanged when edges split or merge).</summary>
+    public int Depth { get; }
 
     /// <summary>Gets the children, keyed by the first token of their edge.</summary>
     public Dictionary<int, PrefixTreeNode> Children { get; } = [];

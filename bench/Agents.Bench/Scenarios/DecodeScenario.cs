@@ -75,6 +75,7 @@ internal sealed class DecodeScenario : IBenchmarkScenario
             ["ratio"] = Math.Round(sdk / raw, 4),
             ["target_ratio"] = 0.97,
             ["tokens_per_run"] = tokens,
+            ["sdk_completion_tokens_last_run"] = s_lastSdkCompletionTokens,
             ["rounds"] = rounds,
             ["threads"] = threads,
             ["model"] = $"random llama {model.Info.ParameterCount / 1e6:F0}M parameters, {model.Info.FileType}, 32k vocabulary",
@@ -84,6 +85,8 @@ internal sealed class DecodeScenario : IBenchmarkScenario
 
     internal static string? LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+
+    private static int s_lastSdkCompletionTokens;
 
     private static async Task<double> MeasureSdkAsync(IGenerator generator, GenerationRequest request, CancellationToken cancellationToken)
     {
@@ -95,6 +98,7 @@ internal sealed class DecodeScenario : IBenchmarkScenario
             completion = update.Usage?.CompletionTokens ?? completion;
         }
 
+        s_lastSdkCompletionTokens = completion;
         return completion / stopwatch.Elapsed.TotalSeconds;
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Agents.Backends.Llama.Chat;
 using Agents.Backends.Llama.Generation;
+using Agents.Backends.Llama.PrefixCache;
 using Agents.Backends.Llama.Scheduling;
 using Agents.Backends.Llama.Tokenization;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,8 @@ namespace Agents.Backends.Llama;
 /// <para>
 /// Cancelling a call throws <see cref="OperationCanceledException"/> at once and frees its sequence at the next decode
 /// step. <see cref="GetService"/> offers <see cref="GeneratorMetadata"/>, <see cref="ITokenizer"/>,
-/// <see cref="LlamaModelInfo"/> and <see cref="LlamaModel"/>.
+/// <see cref="LlamaModelInfo"/>, <see cref="LlamaModel"/> and, when <see cref="LlamaModelOptions.PrefixCache"/> is set,
+/// <see cref="PrefixCache.IPrefixCache"/>.
 /// </para>
 /// </remarks>
 public sealed partial class LlamaGenerator : IGenerator
@@ -38,11 +40,14 @@ public sealed partial class LlamaGenerator : IGenerator
     private readonly bool _ownsModel;
     private readonly LlamaTokenizer _tokenizer;
     private readonly PromptBuilder _promptBuilder;
+    private readonly IChatPromptFormatter? _formatter;
     private readonly LoraAdapterSet _lora;
     private readonly BatchScheduler _scheduler;
     private readonly GeneratorMetadata _metadata;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly LlamaPrefixCache? _ownedPrefixCache;
+    private readonly IPrefixCache? _prefixCacheService;
     private int _disposed;
 
     /// <summary>Loads (or shares) the model named by <paramref name="options"/> and creates a generator over it.</summary>
@@ -86,19 +91,30 @@ public sealed partial class LlamaGenerator : IGenerator
             Validate(options);
             var weights = model.Weights;
             _tokenizer = new LlamaTokenizer(weights);
-            _promptBuilder = new PromptBuilder(
-                ChatPromptFormatterFactory.Create(weights, model.Info, options), _tokenizer, model.ContextWindow, options.ContextOverflowPolicy);
+            _formatter = ChatPromptFormatterFactory.Create(weights, model.Info, options);
+            _promptBuilder = new PromptBuilder(_formatter, _tokenizer, model.ContextWindow, options.ContextOverflowPolicy);
             lora = LoraAdapterSet.Load(weights, options.LoraAdapters);
-            var sequences = Math.Min(256, options.MaxConcurrentSequences + (2 * options.MaxBeamWidth));
+            // With the configured cache on, one extra sequence id (the last) is the cache's scratch sequence; llama.cpp allows 256 in all.
+            var ownsCache = prefixCache is null && options.PrefixCache is not null;
+            var sequences = Math.Min(ownsCache ? 255 : 256, options.MaxConcurrentSequences + (2 * options.MaxBeamWidth));
             var kvTokens = options.KvCacheTokens ?? DefaultKvCacheTokens(model, options.MaxConcurrentSequences);
-            var context = model.CreateContext(model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), sequences));
+            var context = model.CreateContext(
+                model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), ownsCache ? sequences + 1 : sequences));
             try
             {
                 lora.ApplyTo(context);
+                if (ownsCache)
+                {
+                    _ownedPrefixCache = CreatePrefixCache(model, options, sequences);
+                    prefixCache = _ownedPrefixCache;
+                }
+
+                _prefixCacheService = (prefixCache as LlamaPrefixCache)?.Cache;
                 _scheduler = new BatchScheduler(context, options, sequences, prefixCache ?? NoPromptPrefixCache.Instance, _logger);
             }
             catch
             {
+                _ownedPrefixCache?.Dispose();
                 context.Dispose();
                 throw;
             }
@@ -155,6 +171,7 @@ public sealed partial class LlamaGenerator : IGenerator
             : serviceType == typeof(ITokenizer) ? _tokenizer
             : serviceType == typeof(LlamaModelInfo) ? _model.Info
             : serviceType == typeof(LlamaModel) ? _model
+            : serviceType == typeof(IPrefixCache) ? _prefixCacheService
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
@@ -168,6 +185,7 @@ public sealed partial class LlamaGenerator : IGenerator
         }
 
         _scheduler.Dispose();
+        _ownedPrefixCache?.Dispose();
         _lora.Dispose();
         if (_ownsModel)
         {
@@ -181,6 +199,41 @@ public sealed partial class LlamaGenerator : IGenerator
         var affordable = DefaultKvCacheBytes / Math.Max(1, model.KvBytesPerToken);
         var wanted = (long)model.ContextWindow * maxConcurrentSequences;
         return (int)Math.Clamp(Math.Min(affordable, wanted), model.ContextWindow, wanted);
+    }
+
+    /// <summary>Creates the KV-prefix cache configured by <see cref="LlamaModelOptions.PrefixCache"/>, keyed to this model, its attention mode and its adapters.</summary>
+    private static LlamaPrefixCache CreatePrefixCache(LlamaModel model, LlamaModelOptions options, int scratchSequence)
+    {
+        var adapters = options.LoraAdapters.Count == 0
+            ? null
+            : string.Join(";", options.LoraAdapters.Select(a => FormattableString.Invariant($"{a.Path}={a.Scale:R}")));
+        var identity = LlamaPrefixCache.ComputeModelIdentity(model.Info, options.FlashAttention, adapters);
+        var cache = new TokenPrefixCache(options.PrefixCache, identity, model.LoggerFactory.CreateLogger<TokenPrefixCache>());
+        return new LlamaPrefixCache(cache, scratchSequence: (LLama.Native.LLamaSeqId)scratchSequence);
+    }
+
+    /// <summary>
+    /// How many leading tokens of <paramref name="prompt"/> render the hint's shared messages: the first
+    /// <see cref="CacheHint.SharedPrefixMessageCount"/> messages formatted and tokenized alone, cut to what they have in
+    /// common with the prompt (the template may end them differently), so only those tokens are ever shared.
+    /// </summary>
+    private int SharedPrefixTokens(IList<Message> messages, CacheHint? hint, LLama.Native.LLamaToken[] prompt)
+    {
+        var count = Math.Min(hint?.SharedPrefixMessageCount ?? 0, messages.Count);
+        if (count <= 0 || _formatter is null || _prefixCacheService is null)
+        {
+            return 0;
+        }
+
+        var shared = _tokenizer.TokenizeNative(_formatter.Format([.. messages.Take(count)]), addBos: true, parseSpecial: true);
+        var length = 0;
+        var limit = Math.Min(shared.Length, prompt.Length);
+        while (length < limit && shared[length] == prompt[length])
+        {
+            length++;
+        }
+
+        return length;
     }
 
     private static LlamaModel LoadValidated(LlamaModelOptions options, ILoggerFactory? loggerFactory)
@@ -235,6 +288,7 @@ public sealed partial class LlamaGenerator : IGenerator
             TimeProvider = _timeProvider,
             StartTimestamp = start,
             CacheHint = options.CacheHint,
+            SharedPrefixTokens = SharedPrefixTokens(request.Messages, options.CacheHint, prompt),
             CancellationToken = cancellationToken,
             BufferUpdates = bufferUpdates,
         };

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Agents.Backends.Llama.PrefixCache;
 
 namespace Agents.Backends.Llama;
 
@@ -110,6 +111,14 @@ public sealed class LlamaModelOptions : IValidatableObject
     /// <summary>Gets or sets the LoRA adapters applied to generation, each with its scale.</summary>
     public IList<LlamaLoraAdapterOptions> LoraAdapters { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets the automatic KV-prefix cache: when set, each request reuses the longest prompt prefix already
+    /// evaluated for the same tenant (<see cref="CacheHint.TenantKey"/>) and decodes only the rest. The cache's statistics
+    /// and <see cref="IPrefixCache.Clear"/> are reachable through <c>generator.GetService(typeof(IPrefixCache))</c>.
+    /// </summary>
+    /// <value><see langword="null"/>: no prefix cache (every prompt is evaluated in full).</value>
+    public PrefixCacheOptions? PrefixCache { get; set; }
+
     /// <summary>Gets or sets whether prompt and completion text may appear in logs.</summary>
     /// <value><see langword="false"/>.</value>
     public bool EnableSensitiveDataLogging { get; set; }
@@ -150,6 +159,14 @@ public sealed class LlamaModelOptions : IValidatableObject
             yield return new ValidationResult($"Unknown ContextOverflowPolicy {ContextOverflowPolicy}.", [nameof(ContextOverflowPolicy)]);
         }
 
+        if (PrefixCache is { } cache)
+        {
+            foreach (var result in ValidatePrefixCache(cache))
+            {
+                yield return result;
+            }
+        }
+
         for (var i = 0; i < LoraAdapters.Count; i++)
         {
             var adapter = LoraAdapters[i];
@@ -169,7 +186,38 @@ public sealed class LlamaModelOptions : IValidatableObject
     public LlamaModelOptions Clone()
     {
         var copy = (LlamaModelOptions)MemberwiseClone();
+        copy.PrefixCache = PrefixCache?.Clone();
         copy.LoraAdapters = [.. LoraAdapters.Select(a => new LlamaLoraAdapterOptions { Path = a.Path, Scale = a.Scale })];
         return copy;
+    }
+
+    // Mirrors PrefixCacheOptions.Validate, but names each bad value by its configuration key (PrefixCache:MaxBytes).
+    private static IEnumerable<ValidationResult> ValidatePrefixCache(PrefixCacheOptions cache)
+    {
+        if (cache.MaxBytes <= 0)
+        {
+            yield return new ValidationResult(
+                $"The prefix cache's MaxBytes must be positive (was {cache.MaxBytes}).", [$"{nameof(PrefixCache)}:{nameof(PrefixCacheOptions.MaxBytes)}"]);
+        }
+
+        if (cache.MinimumPrefixTokens < 1)
+        {
+            yield return new ValidationResult(
+                $"The prefix cache's MinimumPrefixTokens must be at least 1 (was {cache.MinimumPrefixTokens}).",
+                [$"{nameof(PrefixCache)}:{nameof(PrefixCacheOptions.MinimumPrefixTokens)}"]);
+        }
+
+        if (cache.DiskDirectory is not null && string.IsNullOrWhiteSpace(cache.DiskDirectory))
+        {
+            yield return new ValidationResult(
+                "The prefix cache's DiskDirectory must be null or a folder path.", [$"{nameof(PrefixCache)}:{nameof(PrefixCacheOptions.DiskDirectory)}"]);
+        }
+
+        if (cache.MaxDiskBytes <= 0)
+        {
+            yield return new ValidationResult(
+                $"The prefix cache's MaxDiskBytes must be positive (was {cache.MaxDiskBytes}).",
+                [$"{nameof(PrefixCache)}:{nameof(PrefixCacheOptions.MaxDiskBytes)}"]);
+        }
     }
 }

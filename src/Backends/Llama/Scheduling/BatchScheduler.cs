@@ -188,7 +188,7 @@ internal sealed partial class BatchScheduler : IDisposable
             }
 
             // The last prompt token is always evaluated here: its logits choose the first generated token.
-            var cached = Math.Clamp(_prefixCache.Restore(_context, sequences[0], job.Prompt, job.Settings.CacheHint), 0, job.Prompt.Length - 1);
+            var cached = Math.Clamp(_prefixCache.Restore(_context, sequences[0], job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens), 0, job.Prompt.Length - 1);
             if (cached < job.Prompt.Length)
             {
                 _context.NativeHandle.MemorySequenceRemove(sequences[0], cached, -1);

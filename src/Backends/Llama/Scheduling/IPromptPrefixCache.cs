@@ -17,10 +17,29 @@ internal interface IPromptPrefixCache
     /// <returns>How many leading prompt tokens are now in the KV cache (0 when nothing was cached).</returns>
     int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint);
 
+    /// <summary>Like <see cref="Restore(LLamaContext, LLamaSeqId, ReadOnlySpan{LLamaToken}, CacheHint?)"/>, also told how many leading tokens other tenants may share.</summary>
+    /// <param name="context">The scheduler's context.</param>
+    /// <param name="sequence">The empty sequence to restore into.</param>
+    /// <param name="prompt">The prompt's tokens.</param>
+    /// <param name="hint">The request's cache hint, when any.</param>
+    /// <param name="sharedPrefixTokens">How many leading tokens render the hint's shared messages (0: none).</param>
+    /// <returns>How many leading prompt tokens are now in the KV cache (0 when nothing was cached).</returns>
+    int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens) =>
+        Restore(context, sequence, prompt, hint);
+
     /// <summary>Called when the whole prompt of <paramref name="sequence"/> has been evaluated, so its state may be saved.</summary>
     /// <param name="context">The scheduler's context.</param>
     /// <param name="sequence">The sequence.</param>
     /// <param name="prompt">The prompt's tokens.</param>
     /// <param name="hint">The request's cache hint, when any.</param>
     void OnPromptEvaluated(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint);
+
+    /// <summary>Like <see cref="OnPromptEvaluated(LLamaContext, LLamaSeqId, ReadOnlySpan{LLamaToken}, CacheHint?)"/>, also told how many leading tokens other tenants may share.</summary>
+    /// <param name="context">The scheduler's context.</param>
+    /// <param name="sequence">The sequence.</param>
+    /// <param name="prompt">The prompt's tokens.</param>
+    /// <param name="hint">The request's cache hint, when any.</param>
+    /// <param name="sharedPrefixTokens">How many leading tokens render the hint's shared messages (0: none).</param>
+    void OnPromptEvaluated(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens) =>
+        OnPromptEvaluated(context, sequence, prompt, hint);
 }

@@ -29,6 +29,9 @@ internal sealed record JobSettings
 
     public CacheHint? CacheHint { get; init; }
 
+    /// <summary>Gets how many leading prompt tokens render the hint's shared messages, which other tenants may reuse (0: none).</summary>
+    public int SharedPrefixTokens { get; init; }
+
     /// <summary>Gets whether updates are held until the end (the caller wants the whole result, not a stream).</summary>
     public bool BufferUpdates { get; init; }
 

@@ -115,7 +115,7 @@ internal abstract class SequenceJob
                 return;
             }
 
-            prefixCache.OnPromptEvaluated(context, Sequences[0], Prompt, Settings.CacheHint);
+            prefixCache.OnPromptEvaluated(context, Sequences[0], Prompt, Settings.CacheHint, Settings.SharedPrefixTokens);
             OnPromptEvaluated(context, _pendingPrefillLogitIndex);
             return;
         }

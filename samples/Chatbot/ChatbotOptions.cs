@@ -35,6 +35,8 @@ public sealed class ChatbotOptions
 
     public bool Verbose { get; set; }
 
+    public bool PrefixCache { get; set; }
+
     public GenerationOptions ToGenerationOptions() => new()
     {
         MaxTokens = MaxTokens,

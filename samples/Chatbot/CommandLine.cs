@@ -21,6 +21,7 @@ public static class CommandLine
           --threads <n>           CPU threads (local backend)
           --prompt <text>         one-shot: answer this and exit
           --json                  with --prompt: print one JSON object
+          --prefix-cache          reuse the KV state of earlier turns (local backend)
           --verbose               log warnings and errors to stderr
           --help                  this text
         Commands while chatting: /reset, /system <text>, /stats, /help, /exit. Ctrl+C stops the current answer.
@@ -59,6 +60,7 @@ public static class CommandLine
                 case "--prompt": options.Prompt = Value(); break;
                 case "--json": options.Json = true; break;
                 case "--verbose": options.Verbose = true; break;
+                case "--prefix-cache": options.PrefixCache = true; break;
                 case "--help" or "-h": options.ShowHelp = true; break;
                 default: throw new UsageException($"unknown option '{flag}' (see --help).");
             }
@@ -72,6 +74,11 @@ public static class CommandLine
         if (options.BeamWidth is not null && options.Backend != "local")
         {
             throw new UsageException("--beam is only available with --backend local.");
+        }
+
+        if (options.PrefixCache && options.Backend != "local")
+        {
+            throw new UsageException("--prefix-cache is only available with --backend local (hosted providers cache prompts themselves).");
         }
 
         return options;

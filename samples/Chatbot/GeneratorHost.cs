@@ -1,4 +1,5 @@
 using Agents.Backends.Llama;
+using Agents.Backends.Llama.PrefixCache;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,10 +32,11 @@ public static class GeneratorHost
             throw new UsageException("--backend anthropic needs the ANTHROPIC_API_KEY environment variable.");
         }
 
+        GeneratorBuilder pipeline;
         switch (options.Backend)
         {
             case "openai":
-                builder.Services.AddOpenAIGenerator(o =>
+                pipeline = builder.Services.AddOpenAIGenerator(o =>
                 {
                     o.Endpoint = options.Endpoint ?? o.Endpoint;
                     o.Model = hostedModel;
@@ -42,7 +44,7 @@ public static class GeneratorHost
                 });
                 break;
             case "anthropic":
-                builder.Services.AddAnthropicGenerator(o =>
+                pipeline = builder.Services.AddAnthropicGenerator(o =>
                 {
                     o.Endpoint = options.Endpoint ?? o.Endpoint;
                     o.Model = hostedModel;
@@ -51,7 +53,7 @@ public static class GeneratorHost
                 break;
             default:
                 var modelPath = ModelLocator.Resolve(options.Model);
-                builder.Services.AddLlamaGenerator(o =>
+                pipeline = builder.Services.AddLlamaGenerator(o =>
                 {
                     o.ModelPath = modelPath;
                     o.ContextSize = options.ContextSize;
@@ -63,9 +65,16 @@ public static class GeneratorHost
                     // One conversation at a time: one sequence, and room for the beams asked for.
                     o.MaxConcurrentSequences = 1;
                     o.MaxBeamWidth = Math.Max(1, options.BeamWidth ?? 1);
+
+                    // --prefix-cache: reuse the evaluated KV state of the conversation so far on every new turn.
+                    o.PrefixCache = options.PrefixCache ? new PrefixCacheOptions() : null;
                 });
                 break;
         }
+
+        // Marks everything but the newest turn as the stable prefix: the local prefix cache reuses it, and hosted
+        // providers get their prompt-caching hints (prompt_cache_key, cache_control) from the same mark.
+        pipeline.UsePromptCaching();
 
         return builder.Build();
     }

@@ -117,6 +117,42 @@ public sealed class ChatbotCommandLineTests
         Assert.Contains("last: time to first token: -", lines);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PipedConversation_PrefixCacheFlag_ReportsCachedPromptTokensOnlyWhenOn(bool prefixCache)
+    {
+        string[] args = ["--model", TestModel.Path, "--max-tokens", "4", "--temperature", "0",
+            "--system", "You are a helpful assistant who answers questions about the weather in careful detail."];
+
+        var (exitCode, output, error) = await ChatbotRunner.RunAsync(
+            prefixCache ? [.. args, "--prefix-cache"] : args,
+            "What is the weather like today?\nAnd tomorrow?\n/stats\n");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(string.Empty, error);
+        var cached = ChatbotRunner.Lines(output).Single(l => l.StartsWith("session: cached prompt tokens: ", StringComparison.Ordinal));
+        var count = int.Parse(cached["session: cached prompt tokens: ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        if (prefixCache)
+        {
+            // The second turn repeats the system prompt and the first turn, so at least the system prompt is reused.
+            Assert.True(count > 16, $"expected the second turn to reuse the cached prefix, got {count} cached tokens");
+        }
+        else
+        {
+            Assert.Equal(0, count);
+        }
+    }
+
+    [Fact]
+    public async Task PrefixCacheFlag_HostedBackend_ExitsTwo()
+    {
+        var (exitCode, _, error) = await ChatbotRunner.RunAsync(["--backend", "openai", "--model", "m", "--prefix-cache", "--prompt", "hi"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--prefix-cache", Assert.Single(ChatbotRunner.Lines(error)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task BuiltExecutable_BadFlag_ExitsTwoWithOneStderrLine()
     {

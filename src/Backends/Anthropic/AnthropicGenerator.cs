@@ -147,23 +147,8 @@ public sealed class AnthropicGenerator : IGenerator
         var state = new AnthropicStreamState();
         var events = await _transport.OpenEventsAsync(response, scope).ConfigureAwait(false);
         await using var eventsScope = events.ConfigureAwait(false);
-        while (true)
+        while (await events.MoveNextAsync().ConfigureAwait(false))
         {
-            bool more;
-            try
-            {
-                more = await events.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (events.Fail(ex) is { } failure)
-            {
-                throw failure;
-            }
-
-            if (!more)
-            {
-                break;
-            }
-
             var item = events.Current;
             if (item.Data.Length == 0 || item.EventType == "ping")
             {

@@ -116,67 +116,38 @@ public sealed class OpenAIGenerator : IGenerator
         HttpBackendLog.Sending(_logger, ProviderName, httpRequest.RequestUri!, model, stream: true);
         using var response = await _connection.Transport.SendAsync(httpRequest, body, scope).ConfigureAwait(false);
 
-        var tools = new StreamingToolCallAssembler();
-        var withLogProbabilities = request.Options?.IncludeLogProbabilities is true;
-        FinishReason? finish = null;
-        Usage? usage = null;
-        string? modelId = null;
-        string? responseId = null;
-        var done = false;
-        var events = await _connection.Transport.OpenEventsAsync(response, scope).ConfigureAwait(false);
+        var state = new OpenAIStreamState(_connection.Transport, response, clock, request.Options?.IncludeLogProbabilities is true);
+        var events = await _connection.Transport.OpenEventsAsync(response, scope, state.Read).ConfigureAwait(false);
         await using var eventsScope = events.ConfigureAwait(false);
-        while (true)
+        while (await events.MoveNextAsync().ConfigureAwait(false))
         {
-            bool more;
-            try
-            {
-                more = await events.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (events.Fail(ex) is { } failure)
-            {
-                throw failure;
-            }
-
-            if (!more)
+            if (state.Done)
             {
                 break;
             }
 
-            var item = events.Current;
-            if (item.Data == "[DONE]")
-            {
-                done = true;
-                break;
-            }
-
-            if (item.Data.Length == 0)
-            {
-                continue;
-            }
-
-            var update = ReadChunk(item.Data, response, tools, clock, ref finish, ref usage, ref modelId, ref responseId, withLogProbabilities);
-            if (update is not null)
+            if (events.Current.Data is { } update)
             {
                 yield return update;
             }
         }
 
-        if (!done)
+        if (!state.Done)
         {
             throw _connection.Transport.Truncated(response, "[DONE]");
         }
 
-        var calls = tools.Drain();
+        var calls = state.Tools.Drain();
         var timings = clock.Stop();
         _connection.Transport.LogCompleted(response, timings);
         yield return new GenerationUpdate
         {
             ToolCalls = calls,
-            FinishReason = finish ?? (calls.Count > 0 ? FinishReason.ToolCalls : FinishReason.Stop),
-            Usage = usage,
+            FinishReason = state.FinishReason ?? (calls.Count > 0 ? FinishReason.ToolCalls : FinishReason.Stop),
+            Usage = state.Usage,
             Timings = timings,
-            ModelId = modelId,
-            ResponseId = responseId,
+            ModelId = state.ModelId,
+            ResponseId = state.ResponseId,
             AdditionalProperties = ignored.AttachTo(null),
         };
     }
@@ -236,90 +207,6 @@ public sealed class OpenAIGenerator : IGenerator
 
     /// <inheritdoc />
     public void Dispose() => _ownedClient?.Dispose();
-
-    private GenerationUpdate? ReadChunk(
-        string data,
-        HttpResponseMessage response,
-        StreamingToolCallAssembler tools,
-        GenerationClock clock,
-        ref FinishReason? finish,
-        ref Usage? usage,
-        ref string? modelId,
-        ref string? responseId,
-        bool withLogProbabilities)
-    {
-        using var document = _connection.Transport.ParseEvent(data, response);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        // This runs for every chunk of every stream, so rare fields are looked up only when they can be there: a
-        // lookup of an absent property scans the whole object, a substring search is vectorised. ("name" with both
-        // quotes cannot occur inside a JSON string, where quotes are escaped.)
-        if (data.Contains("\"usage\"", StringComparison.Ordinal) && root.TryGetProperty("usage", out var usageElement))
-        {
-            usage = OpenAIChatResponseReader.ReadUsageObject(usageElement) ?? usage;
-        }
-
-        responseId ??= OpenAIChatResponseReader.GetString(root, "id");
-        modelId ??= OpenAIChatResponseReader.GetString(root, "model");
-        if (!root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0)
-        {
-            // Error objects come instead of choices (llama-server, vLLM, OpenAI mid-stream failures).
-            return ProviderErrorBody.TryRead(root) is { } error ? throw _connection.Transport.StreamError(error, data, response) : null;
-        }
-
-        var choice = choices[0];
-        if (choice.TryGetProperty("finish_reason", out var finishElement) && finishElement.ValueKind == JsonValueKind.String)
-        {
-            finish = OpenAIChatResponseReader.MapFinishReason(finishElement.GetString());
-        }
-
-        if (!choice.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        if (data.Contains("\"tool_calls\"", StringComparison.Ordinal) && delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
-        {
-            clock.MarkFirstToken();
-            ReadToolCallDeltas(calls, tools);
-        }
-
-        var text = delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String ? content.GetString() : null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        clock.MarkFirstToken();
-        return new GenerationUpdate
-        {
-            Text = text,
-            ModelId = modelId,
-            ResponseId = responseId,
-            LogProbabilities = withLogProbabilities ? OpenAIChatResponseReader.ReadLogProbabilities(choice) : null,
-        };
-    }
-
-    private static void ReadToolCallDeltas(JsonElement calls, StreamingToolCallAssembler tools)
-    {
-        foreach (var call in calls.EnumerateArray())
-        {
-            var index = call.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : 0;
-            string? name = null;
-            string? arguments = null;
-            if (call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
-            {
-                name = OpenAIChatResponseReader.GetString(function, "name");
-                arguments = OpenAIChatResponseReader.GetString(function, "arguments");
-            }
-
-            tools.Append(index, OpenAIChatResponseReader.GetString(call, "id"), name, arguments);
-        }
-    }
 
     private string ModelFor(GenerationRequest request) => request.Options?.ModelId is { Length: > 0 } id ? id : _connection.Options.Model!;
 

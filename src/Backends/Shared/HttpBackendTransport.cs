@@ -83,8 +83,15 @@ internal sealed class HttpBackendTransport(
         }
     }
 
-    /// <summary>Opens the server-sent events of a streamed response; the caller disposes the reader.</summary>
-    public async Task<SseEventReader> OpenEventsAsync(HttpResponseMessage response, CallScope scope)
+    /// <summary>Opens the server-sent events of a streamed response, each event's data decoded as text; the caller disposes the reader.</summary>
+    public Task<SseEventReader<string>> OpenEventsAsync(HttpResponseMessage response, CallScope scope) =>
+        OpenEventsAsync(response, scope, static (_, data) => Encoding.UTF8.GetString(data));
+
+    /// <summary>
+    /// Opens the server-sent events of a streamed response, each event's UTF-8 data handed to <paramref name="parse"/>
+    /// while it is still in the parser's buffer (no string per event); the caller disposes the reader.
+    /// </summary>
+    public async Task<SseEventReader<T>> OpenEventsAsync<T>(HttpResponseMessage response, CallScope scope, SseItemParser<T> parse)
     {
         ArgumentNullException.ThrowIfNull(response);
         var requestId = RequestId(response);
@@ -98,7 +105,8 @@ internal sealed class HttpBackendTransport(
             throw Translate(ex, scope, requestId, "opening the stream");
         }
 
-        return new SseEventReader(SseParser.Create(stream).EnumerateAsync(scope.Token).GetAsyncEnumerator(scope.Token), scope, ex => Translate(ex, scope, requestId, "reading the stream"));
+        var events = SseParser.Create(stream, parse).EnumerateAsync(scope.Token).GetAsyncEnumerator(scope.Token);
+        return new SseEventReader<T>(events, scope, ex => Translate(ex, scope, requestId, "reading the stream"));
     }
 
     public static bool IsTransportFailure(Exception ex) => ex is HttpRequestException or OperationCanceledException or IOException;

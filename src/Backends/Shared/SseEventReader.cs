@@ -1,25 +1,38 @@
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 
 namespace Agents.Backends.Http;
 
 /// <summary>
-/// Reads a response's server-sent events one by one, re-arming the call's timeout as it goes. It adds no async
-/// layer of its own: <see cref="MoveNextAsync"/> hands back the parser's task, and the caller (the generator's own
-/// async iterator) awaits it inside a try/catch and turns transport failures into typed errors with
-/// <see cref="Fail"/>. Every extra async layer is paid on each chunk that arrives after a wait.
+/// Reads a response's server-sent events one by one, re-arming the call's timeout as it goes and turning transport
+/// failures into typed errors. An event already buffered is handed back with no async layer of our own; only a
+/// read that has to wait goes through one (pooled, so it allocates nothing).
 /// </summary>
-internal sealed class SseEventReader(IAsyncEnumerator<SseItem<string>> events, CallScope scope, Func<Exception, Exception> translate) : IAsyncDisposable
+/// <typeparam name="T">What each event's data is parsed into, by the parser given to the transport.</typeparam>
+internal sealed class SseEventReader<T>(IAsyncEnumerator<SseItem<T>> events, CallScope scope, Func<Exception, Exception> translate) : IAsyncDisposable
 {
-    public SseItem<string> Current => events.Current;
+    public SseItem<T> Current => events.Current;
 
+    /// <summary>Moves to the next event; a transport failure throws the typed exception from the transport.</summary>
     public ValueTask<bool> MoveNextAsync()
     {
         scope.Rearm();
-        return events.MoveNextAsync();
+        var next = events.MoveNextAsync();
+        return next.IsCompletedSuccessfully ? next : AwaitAsync(next);
     }
 
-    /// <summary>Returns the typed exception for a failure thrown by <see cref="MoveNextAsync"/>, or <see langword="null"/> if it is not a transport failure.</summary>
-    public Exception? Fail(Exception exception) => HttpBackendTransport.IsTransportFailure(exception) ? translate(exception) : null;
-
     public ValueTask DisposeAsync() => events.DisposeAsync();
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> AwaitAsync(ValueTask<bool> next)
+    {
+        try
+        {
+            return await next.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (HttpBackendTransport.IsTransportFailure(ex))
+        {
+            throw translate(ex);
+        }
+    }
 }

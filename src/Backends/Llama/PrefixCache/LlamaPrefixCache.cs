@@ -37,6 +37,13 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
     public TokenPrefixCache Cache { get; }
 
     /// <summary>
+    /// Gets or sets whether every evaluated prompt's state is saved (<see langword="true"/>, the default), or only
+    /// resident prefixes spilled on eviction (<see langword="false"/>: the generator keeps KV resident first, and saving
+    /// a state costs about as much as evaluating a tenth of its tokens).
+    /// </summary>
+    public bool SaveOnEvaluation { get; init; } = true;
+
+    /// <summary>
     /// Computes the identity that disk-tier states are tied to: the model file (path, size, modification time), its
     /// shape, and every context setting that changes the KV layout or values.
     /// </summary>
@@ -116,6 +123,30 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
     /// <param name="hint">The request's cache hint.</param>
     /// <param name="sharedPrefixTokens">How many leading tokens are the hint's shared messages (0: none).</param>
     public void OnPromptEvaluated(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens)
+    {
+        if (SaveOnEvaluation)
+        {
+            Save(context, sequence, prompt, hint, sharedPrefixTokens);
+        }
+    }
+
+    /// <summary>Saves the state of a resident prefix being evicted (and of its shared prefix) unless the cache already covers it.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="sequence">The sequence, holding exactly <paramref name="tokens"/>.</param>
+    /// <param name="tokens">The tokens.</param>
+    /// <param name="hint">The cache hint of the request that evaluated them.</param>
+    /// <param name="sharedPrefixTokens">How many leading tokens are the hint's shared messages (0: none).</param>
+    public void Spill(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> tokens, CacheHint? hint, int sharedPrefixTokens) =>
+        Save(context, sequence, tokens, hint, sharedPrefixTokens);
+
+    /// <summary>Counts a prompt served from KV kept resident in the context.</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="reusedTokens">How many leading tokens were reused.</param>
+    /// <param name="hint">The request's cache hint.</param>
+    public void RecordResidentReuse(ReadOnlySpan<LLamaToken> prompt, int reusedTokens, CacheHint? hint) =>
+        Cache.CountLookup(ScopeOf(hint), reusedTokens, Math.Max(0, prompt.Length - 1));
+
+    private void Save(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens)
     {
         ArgumentNullException.ThrowIfNull(context);
         var handle = context.NativeHandle;

@@ -15,19 +15,25 @@ public sealed record PrefixCacheStatistics
     /// <summary>Gets how many prompt tokens looked up had to be evaluated.</summary>
     public long MissTokens { get; init; }
 
-    /// <summary>Gets how many prefix states were added.</summary>
+    /// <summary>Gets how many prefixes were added: made resident in the KV cache or saved as states.</summary>
     public long Insertions { get; init; }
 
-    /// <summary>Gets how many prefix states were dropped from memory to stay within the byte budget.</summary>
+    /// <summary>Gets how many prefixes were dropped: resident ones to make room in the KV cache, saved states to stay within the byte budget.</summary>
     public long Evictions { get; init; }
 
-    /// <summary>Gets how many prefix states are held in memory.</summary>
+    /// <summary>Gets how many prefixes are held in memory: resident in the KV cache plus saved states.</summary>
     public int Entries { get; init; }
 
-    /// <summary>Gets how many bytes of prefix state are held in memory.</summary>
+    /// <summary>Gets how many bytes of prefix KV are held in memory: resident in the KV cache plus saved states.</summary>
     public long BytesHeld { get; init; }
 
-    /// <summary>Gets the memory budget, in bytes.</summary>
+    /// <summary>Gets how many of <see cref="Entries"/> are resident in the generator's KV cache (finished requests' cells left in place).</summary>
+    public int ResidentEntries { get; init; }
+
+    /// <summary>Gets how many of <see cref="BytesHeld"/> are KV cells resident in the generator's KV cache (bounded by the KV cache's size, not by <see cref="MaxBytes"/>).</summary>
+    public long ResidentBytes { get; init; }
+
+    /// <summary>Gets the budget of saved prefix states in memory, in bytes.</summary>
     public long MaxBytes { get; init; }
 
     /// <summary>Gets how many prefix states are held in the disk tier (0 when it is off).</summary>

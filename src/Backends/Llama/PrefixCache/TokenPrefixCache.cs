@@ -46,7 +46,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
         _options = options?.Clone() ?? new PrefixCacheOptions();
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
-        _metrics = new PrefixCacheMetrics(() => Volatile.Read(ref _bytesHeld), meterFactory);
+        _metrics = new PrefixCacheMetrics(() => Volatile.Read(ref _bytesHeld) + (ResidentTier?.BytesHeld ?? 0), meterFactory);
         if (_options.DiskDirectory is { } directory)
         {
             if (modelIdentity is not { Length: 32 })
@@ -80,6 +80,9 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
     {
         get
         {
+            var resident = ResidentTier;
+            var residentEntries = resident?.Count ?? 0;
+            var residentBytes = resident?.BytesHeld ?? 0;
             lock (_gate)
             {
                 return new PrefixCacheStatistics
@@ -88,10 +91,12 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
                     Hits = _hits,
                     HitTokens = _hitTokens,
                     MissTokens = _missTokens,
-                    Insertions = _insertions,
-                    Evictions = _evictions,
-                    Entries = _memoryEntries.Count,
-                    BytesHeld = _bytesHeld,
+                    Insertions = _insertions + (resident?.Insertions ?? 0),
+                    Evictions = _evictions + (resident?.Evictions ?? 0),
+                    Entries = _memoryEntries.Count + residentEntries,
+                    BytesHeld = _bytesHeld + residentBytes,
+                    ResidentEntries = residentEntries,
+                    ResidentBytes = residentBytes,
                     MaxBytes = _options.MaxBytes,
                     DiskEntries = _diskEntries.Count,
                     DiskBytes = _diskBytes,
@@ -143,14 +148,37 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
                 RemoveEntry(node);
             }
 
-            _lookups++;
-            _hits += result.IsHit ? 1 : 0;
-            _hitTokens += result.ReusableTokens;
-            _missTokens += tokens.Length - result.ReusableTokens;
-            _metrics.RecordLookup(result.ReusableTokens, tokens.Length - result.ReusableTokens);
-            PrefixCacheLog.LookedUp(_logger, scope, result.ReusableTokens, tokens.Length);
+            CountLookupLocked(scope, result.ReusableTokens, tokens.Length);
             return result;
         }
+    }
+
+    /// <summary>Counts a lookup served elsewhere (by KV kept resident in the context) in this cache's statistics and metrics.</summary>
+    /// <param name="scope">The request's scope.</param>
+    /// <param name="reusedTokens">How many tokens were reused.</param>
+    /// <param name="lookedUpTokens">How many tokens were looked up.</param>
+    public void CountLookup(PrefixScope scope, int reusedTokens, int lookedUpTokens)
+    {
+        lock (_gate)
+        {
+            CountLookupLocked(scope, reusedTokens, lookedUpTokens);
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the resident tier in front of this cache (KV left in the generator's context), which the
+    /// statistics include and <see cref="Clear"/> empties; <see langword="null"/> when there is none.
+    /// </summary>
+    public IResidentPrefixTier? ResidentTier { get; set; }
+
+    private void CountLookupLocked(PrefixScope scope, int reusedTokens, int lookedUpTokens)
+    {
+        _lookups++;
+        _hits += reusedTokens > 0 ? 1 : 0;
+        _hitTokens += reusedTokens;
+        _missTokens += lookedUpTokens - reusedTokens;
+        _metrics.RecordLookup(reusedTokens, lookedUpTokens - reusedTokens);
+        PrefixCacheLog.LookedUp(_logger, scope, reusedTokens, lookedUpTokens);
     }
 
     /// <summary>Looks <paramref name="tokens"/> up and counts the outcome, taking any cached state as restored.</summary>
@@ -219,6 +247,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
     /// <inheritdoc/>
     public void Clear()
     {
+        ResidentTier?.Clear();
         lock (_gate)
         {
             foreach (var node in _memoryEntries)

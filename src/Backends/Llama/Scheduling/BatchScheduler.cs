@@ -31,16 +31,28 @@ internal sealed partial class BatchScheduler : IDisposable
     private int _freeCells;
     private volatile bool _stopping;
 
-    public BatchScheduler(LLamaContext context, LlamaModelOptions options, int sequenceCount, IPromptPrefixCache prefixCache, ILogger logger)
+    /// <summary>Creates the scheduler and starts its thread.</summary>
+    /// <param name="context">The context; owned by the scheduler from now on.</param>
+    /// <param name="options">The generator's options.</param>
+    /// <param name="sequenceCount">How many sequence ids of the context the scheduler hands out.</param>
+    /// <param name="prefixCache">Restores saved prompt prefixes; <see cref="NoPromptPrefixCache"/> for none.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="resident">
+    /// Where finished requests' KV is kept for reuse, or <see langword="null"/> to free every sequence as soon as its
+    /// request ends.
+    /// </param>
+    public BatchScheduler(LLamaContext context, LlamaModelOptions options, int sequenceCount, IPromptPrefixCache prefixCache, ILogger logger, ResidentPrefixes? resident = null)
     {
         _context = context;
         _prefixCache = prefixCache;
+        _resident = resident;
         _logger = logger;
         _maxActive = options.MaxConcurrentSequences;
         _maxQueue = options.MaxQueueLength;
         _maxNoKvSlotRetries = options.MaxNoKvSlotRetries;
         _batchSize = (int)context.BatchSize;
         KvCapacity = _freeCells = (int)context.ContextSize;
+        _ledger = resident is null ? null : new KvCellLedger(KvCapacity);
         for (var i = sequenceCount - 1; i >= 0; i--)
         {
             _freeSequences.Push((LLamaSeqId)i);
@@ -66,7 +78,7 @@ internal sealed partial class BatchScheduler : IDisposable
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
             var canStartNow = _pending.Count == 0 && _active.Count < _maxActive
-                && _freeSequences.Count >= job.SequenceCount && _freeCells >= job.ReservedCells;
+                && AvailableSequences >= job.SequenceCount && _freeCells >= job.ReservedCells;
             if (!canStartNow && _pending.Count >= _maxQueue)
             {
                 throw new RateLimitedException(
@@ -152,10 +164,10 @@ internal sealed partial class BatchScheduler : IDisposable
 
     private void Admit()
     {
+        FreeClearedResidents();
         while (true)
         {
             SequenceJob job;
-            LLamaSeqId[] sequences;
             lock (_gate)
             {
                 if (_pending.Count == 0)
@@ -165,7 +177,7 @@ internal sealed partial class BatchScheduler : IDisposable
 
                 job = _pending.Peek();
                 if (!job.IsCancelRequested
-                    && (_active.Count >= _maxActive || _freeSequences.Count < job.SequenceCount || _freeCells < job.ReservedCells))
+                    && (_active.Count >= _maxActive || AvailableSequences < job.SequenceCount || _freeCells < job.ReservedCells))
                 {
                     return;
                 }
@@ -177,25 +189,36 @@ internal sealed partial class BatchScheduler : IDisposable
                     continue;
                 }
 
-                sequences = new LLamaSeqId[job.SequenceCount];
-                for (var i = 0; i < sequences.Length; i++)
-                {
-                    sequences[i] = _freeSequences.Pop();
-                }
-
                 _freeCells -= job.ReservedCells;
                 _active.Add(job);
             }
 
-            // The last prompt token is always evaluated here: its logits choose the first generated token.
-            var cached = Math.Clamp(_prefixCache.Restore(_context, sequences[0], job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens), 0, job.Prompt.Length - 1);
-            if (cached < job.Prompt.Length)
-            {
-                _context.NativeHandle.MemorySequenceRemove(sequences[0], cached, -1);
-            }
-
+            var (sequences, cached) = _resident is null ? AssignSequences(job) : AssignSequencesReusingResident(job);
             job.Start(sequences, cached);
         }
+    }
+
+    /// <summary>Gives a job free sequences and restores what the prefix cache holds of its prompt into the first.</summary>
+    private (LLamaSeqId[] Sequences, int Cached) AssignSequences(SequenceJob job)
+    {
+        var sequences = new LLamaSeqId[job.SequenceCount];
+        lock (_gate)
+        {
+            for (var i = 0; i < sequences.Length; i++)
+            {
+                sequences[i] = _freeSequences.Pop();
+            }
+        }
+
+        return (sequences, RestoreSaved(job, sequences[0]));
+    }
+
+    /// <summary>Restores the longest saved prefix of the job's prompt; the last prompt token is always left to evaluate, for its logits.</summary>
+    private int RestoreSaved(SequenceJob job, LLamaSeqId sequence)
+    {
+        var cached = Math.Clamp(_prefixCache.Restore(_context, sequence, job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens), 0, job.Prompt.Length - 1);
+        _context.NativeHandle.MemorySequenceRemove(sequence, cached, -1);
+        return cached;
     }
 
     private void DropCancelled()
@@ -302,9 +325,20 @@ internal sealed partial class BatchScheduler : IDisposable
 
     private void Release(SequenceJob job)
     {
+        LLamaSeqId? kept = null;
+        if (_resident is not null)
+        {
+            kept = KeepResident(job);
+            ReleaseReservation(job);
+        }
+
         foreach (var sequence in job.Sequences)
         {
-            _context.NativeHandle.MemorySequenceRemove(sequence, -1, -1);
+            if (sequence != kept)
+            {
+                _context.NativeHandle.MemorySequenceRemove(sequence, -1, -1);
+                _ledger?.Clear(sequence);
+            }
         }
 
         (job as IDisposable)?.Dispose();
@@ -314,7 +348,10 @@ internal sealed partial class BatchScheduler : IDisposable
             {
                 foreach (var sequence in job.Sequences)
                 {
-                    _freeSequences.Push(sequence);
+                    if (sequence != kept)
+                    {
+                        _freeSequences.Push(sequence);
+                    }
                 }
 
                 _freeCells += job.ReservedCells;

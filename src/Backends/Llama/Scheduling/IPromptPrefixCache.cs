@@ -42,4 +42,22 @@ internal interface IPromptPrefixCache
     /// <param name="sharedPrefixTokens">How many leading tokens render the hint's shared messages (0: none).</param>
     void OnPromptEvaluated(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens) =>
         OnPromptEvaluated(context, sequence, prompt, hint);
+
+    /// <summary>Counts a prompt whose first <paramref name="reusedTokens"/> tokens came from KV kept resident in the context.</summary>
+    /// <param name="prompt">The prompt's tokens.</param>
+    /// <param name="reusedTokens">How many leading tokens were reused.</param>
+    /// <param name="hint">The request's cache hint, when any.</param>
+    void RecordResidentReuse(ReadOnlySpan<LLamaToken> prompt, int reusedTokens, CacheHint? hint)
+    {
+    }
+
+    /// <summary>Saves the KV state of a resident prefix that is about to be evicted from the context, if the cache keeps saved states.</summary>
+    /// <param name="context">The scheduler's context.</param>
+    /// <param name="sequence">The sequence holding exactly <paramref name="tokens"/>.</param>
+    /// <param name="tokens">The tokens whose KV the sequence holds.</param>
+    /// <param name="hint">The cache hint of the request that evaluated them.</param>
+    /// <param name="sharedPrefixTokens">How many leading tokens other tenants may share (0: none).</param>
+    void Spill(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> tokens, CacheHint? hint, int sharedPrefixTokens)
+    {
+    }
 }

@@ -60,6 +60,15 @@ internal abstract class SequenceJob
     /// <summary>Gets whether the job has ended (finished, failed or cancelled); its sequences can be freed.</summary>
     public bool IsDone { get; private set; }
 
+    /// <summary>Gets whether the job finished normally (not failed or cancelled).</summary>
+    public bool Succeeded { get; private set; }
+
+    /// <summary>
+    /// Gets the tokens whose KV the job's first sequence holds once it has finished (prompt, then the generated
+    /// tokens that were decoded), for keeping them resident; <see langword="null"/> when the job's KV is not reusable.
+    /// </summary>
+    public virtual LLamaToken[]? ResidentTokens => null;
+
     /// <summary>Gets whether the caller cancelled or abandoned the job.</summary>
     public bool IsCancelRequested => _cancelRequested || Settings.CancellationToken.IsCancellationRequested;
 
@@ -189,6 +198,7 @@ internal abstract class SequenceJob
             Total = _timeProvider.GetElapsedTime(_startTimestamp, now),
         };
         IsDone = true;
+        Succeeded = true;
         foreach (var item in _buffered ?? [])
         {
             _events.Writer.TryWrite(item);

@@ -24,7 +24,8 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
         var rounds = Statistics.IntOption(context, "--rounds", 3);
         var prompt = Statistics.IntOption(context, "--prompt", 25);
         var modelPath = await BenchmarkModel.EnsureQ8Async(context, cancellationToken);
-        using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = modelPath, Threads = threads });
+        var flashAttention = context.Option("--flash-attention") is "on" or "true";
+        using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = modelPath, Threads = threads, FlashAttention = flashAttention });
         var parameters = model.CreateContextParameters(Statistics.IntOption(context, "--kv-tokens", 2048), sequenceCount: 8);
         using var llama = model.CreateContext(parameters);
         var batch = new LLamaBatch();
@@ -32,7 +33,7 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
         var rates = new Dictionary<int, List<double>> { [1] = [], [4] = [], [8] = [] };
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var n in rates.Keys)
+            foreach (var n in round % 2 == 0 ? new[] { 1, 4, 8 } : [8, 4, 1])
             {
                 llama.NativeHandle.MemoryClear(data: true);
                 for (var s = 0; s < n; s++)
@@ -71,6 +72,7 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
         results["raw_speedup"] = Math.Round(Statistics.Median(rates[4]) / single, 3);
         results["raw_speedup8"] = Math.Round(Statistics.Median(rates[8]) / single, 3);
         results["threads"] = threads;
+        results["flash_attention"] = flashAttention;
         return results;
     }
 }

@@ -20,6 +20,7 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
         var tokens = Statistics.IntOption(context, "--tokens", 64);
         var threads = Statistics.IntOption(context, "--threads", 2);
         var rounds = Statistics.IntOption(context, "--rounds", 3);
+        var flashAttention = context.Option("--flash-attention") is "on" or "true";
 
         // Each stream needs its prompt (about 25 tokens) plus its completion: a 256-token window per sequence, and a KV
         // cache sized for 8 of them, as a server sizes its slots.
@@ -36,6 +37,7 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
             MaxConcurrentSequences = 8,
             MaxBeamWidth = 1,
             ChatTemplateFallback = LlamaChatFormats.Llama2,
+            FlashAttention = flashAttention,
         });
 
         await MeasureAsync(generator, 2, tokens, cancellationToken);
@@ -66,6 +68,7 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
             ["tokens_per_stream"] = tokens,
             ["rounds"] = rounds,
             ["threads"] = threads,
+            ["flash_attention"] = flashAttention,
             ["context_per_sequence"] = contextSize,
             ["kv_cache_tokens"] = kvTokens,
             ["model"] = $"random llama {model.ParameterCount / 1e6:F0}M parameters, {model.FileType}, 32k vocabulary",
@@ -84,6 +87,12 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
             }),
             cancellationToken)));
         var elapsed = stopwatch.Elapsed;
-        return results.Sum(r => r.Usage?.CompletionTokens ?? 0) / elapsed.TotalSeconds;
+        var produced = results.Sum(r => r.Usage?.CompletionTokens ?? 0);
+        if (produced < streams * tokens)
+        {
+            Console.Error.WriteLine($"short: {produced} of {streams * tokens}: " + string.Join(",", results.Select(r => r.Usage?.CompletionTokens)));
+        }
+
+        return produced / elapsed.TotalSeconds;
     }
 }

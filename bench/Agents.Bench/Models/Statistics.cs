@@ -13,4 +13,12 @@ internal static class Statistics
 
     public static int IntOption(BenchmarkContext context, string flag, int fallback) =>
         int.Parse(context.Option(flag, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture))!, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Reads <c>--flash-attention on|off|auto</c>: <see langword="null"/> (auto, the library's default) unless on or off.</summary>
+    public static bool? FlashAttentionOption(BenchmarkContext context) => context.Option("--flash-attention") switch
+    {
+        "on" or "true" => true,
+        "off" or "false" => false,
+        _ => null,
+    };
 }

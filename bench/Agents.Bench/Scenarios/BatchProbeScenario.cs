@@ -24,7 +24,7 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
         var rounds = Statistics.IntOption(context, "--rounds", 3);
         var prompt = Statistics.IntOption(context, "--prompt", 25);
         var modelPath = await BenchmarkModel.EnsureQ8Async(context, cancellationToken);
-        var flashAttention = context.Option("--flash-attention") is "on" or "true";
+        var flashAttention = Statistics.FlashAttentionOption(context);
         using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = modelPath, Threads = threads, FlashAttention = flashAttention });
         var parameters = model.CreateContextParameters(Statistics.IntOption(context, "--kv-tokens", 2048), sequenceCount: 8);
         using var llama = model.CreateContext(parameters);
@@ -72,7 +72,7 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
         results["raw_speedup"] = Math.Round(Statistics.Median(rates[4]) / single, 3);
         results["raw_speedup8"] = Math.Round(Statistics.Median(rates[8]) / single, 3);
         results["threads"] = threads;
-        results["flash_attention"] = flashAttention;
+        results["flash_attention"] = model.Options.UsesFlashAttention;
         return results;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
         var tokens = Statistics.IntOption(context, "--tokens", 64);
         var threads = Statistics.IntOption(context, "--threads", 2);
         var rounds = Statistics.IntOption(context, "--rounds", 3);
-        var flashAttention = context.Option("--flash-attention") is "on" or "true";
+        var flashAttention = Statistics.FlashAttentionOption(context);
 
         // Each stream needs its prompt (about 25 tokens) plus its completion: a 256-token window per sequence, and a KV
         // cache sized for 8 of them, as a server sizes its slots.
@@ -68,7 +68,7 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
             ["tokens_per_stream"] = tokens,
             ["rounds"] = rounds,
             ["threads"] = threads,
-            ["flash_attention"] = flashAttention,
+            ["flash_attention"] = generator.GetService<LlamaModel>()!.Options.UsesFlashAttention,
             ["context_per_sequence"] = contextSize,
             ["kv_cache_tokens"] = kvTokens,
             ["model"] = $"random llama {model.ParameterCount / 1e6:F0}M parameters, {model.FileType}, 32k vocabulary",

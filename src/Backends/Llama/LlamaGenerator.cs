@@ -216,7 +216,7 @@ public sealed partial class LlamaGenerator : IGenerator
         var adapters = options.LoraAdapters.Count == 0
             ? null
             : string.Join(";", options.LoraAdapters.Select(a => FormattableString.Invariant($"{a.Path}={a.Scale:R}")));
-        var identity = LlamaPrefixCache.ComputeModelIdentity(model.Info, options.FlashAttention, adapters);
+        var identity = LlamaPrefixCache.ComputeModelIdentity(model.Info, options.UsesFlashAttention, adapters);
         var cache = new TokenPrefixCache(options.PrefixCache, identity, model.LoggerFactory.CreateLogger<TokenPrefixCache>());
         // Prompts stay resident in the KV cache after their requests; states are saved only when a reused one is evicted.
         return new LlamaPrefixCache(cache, scratchSequence: (LLama.Native.LLamaSeqId)scratchSequence) { SaveOnEvaluation = false };

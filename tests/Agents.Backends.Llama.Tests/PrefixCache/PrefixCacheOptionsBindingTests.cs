@@ -72,4 +72,26 @@ public sealed class PrefixCacheOptionsBindingTests
 
         Assert.Equal(100, copy.PrefixCache!.MaxBytes);
     }
+
+    [Theory]
+    [InlineData(null, false, true)]
+    [InlineData(null, true, false)]
+    [InlineData(true, true, true)]
+    [InlineData(false, false, false)]
+    public void UsesFlashAttention_Unset_IsOnUnlessThePrefixCacheIsOn(bool? configured, bool withCache, bool expected)
+    {
+        var options = new LlamaModelOptions { FlashAttention = configured, PrefixCache = withCache ? new PrefixCacheOptions() : null };
+
+        Assert.Equal(expected, options.UsesFlashAttention);
+    }
+
+    [Fact]
+    public void FlashAttention_FromConfiguration_BindsAnExplicitChoice()
+    {
+        var options = new LlamaModelOptions();
+        Section(new() { ["Agents:Llama:FlashAttention"] = "false" }).Bind(options);
+
+        Assert.False(options.FlashAttention);
+        Assert.False(options.UsesFlashAttention);
+    }
 }

@@ -119,7 +119,7 @@ public sealed partial class LlamaModel : IDisposable
             BatchSize = (uint)Options.BatchSize,
             UBatchSize = (uint)Math.Min(Options.UBatchSize, Options.BatchSize),
             GpuLayerCount = Options.GpuLayerCount,
-            FlashAttention = Options.FlashAttention,
+            FlashAttention = Options.UsesFlashAttention,
             KVUnified = true,
         };
         if (Options.Threads is { } threads)

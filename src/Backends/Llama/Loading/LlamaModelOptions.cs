@@ -46,12 +46,17 @@ public sealed class LlamaModelOptions : IValidatableObject
     [Range(0, 100_000)]
     public int GpuLayerCount { get; set; }
 
-    /// <summary>Gets or sets whether llama.cpp's flash attention is used.</summary>
+    /// <summary>Gets or sets whether llama.cpp's flash attention is used; <see langword="null"/> chooses automatically.</summary>
     /// <value>
-    /// <see langword="false"/>: with it off, decoding a suffix over a cached prefix gives bit-identical logits to a
-    /// cold prefill (measured with LLamaSharp 0.30.0), which exact prefix caching relies on.
+    /// <see langword="null"/>: on, except when <see cref="PrefixCache"/> is set. On is faster (measured 15% for one
+    /// stream and 20% for eight on a 60M-parameter Q8_0 model on 2 CPU cores) but makes a suffix decoded over a cached
+    /// prefix differ slightly from a cold prefill; off, they are bit-identical (LLamaSharp 0.30.0), which exact prefix
+    /// caching relies on. See <see cref="UsesFlashAttention"/>.
     /// </value>
-    public bool FlashAttention { get; set; }
+    public bool? FlashAttention { get; set; }
+
+    /// <summary>Gets whether flash attention is used: <see cref="FlashAttention"/>, or when it is unset, whether <see cref="PrefixCache"/> is unset.</summary>
+    public bool UsesFlashAttention => FlashAttention ?? PrefixCache is null;
 
     /// <summary>Gets or sets whether the file is memory-mapped instead of read into memory.</summary>
     /// <value><see langword="true"/>.</value>

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Agents.Backends.Anthropic.Messages;
+using Agents.Backends.Anthropic.Models;
 using Agents.Backends.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -188,6 +189,22 @@ public sealed class AnthropicGenerator : IGenerator
         };
     }
 
+    /// <summary>
+    /// Lists the models the API offers (<c>GET v1/models</c>), following <c>has_more</c>/<c>after_id</c> pages,
+    /// for discovery and health checks. Each page gets <see cref="AnthropicGeneratorOptions.Timeout"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The models, in the API's order (newest first).</returns>
+    /// <exception cref="ProviderException">
+    /// The API failed (e.g. HTTP 401 for a bad key, with <see cref="ProviderException.StatusCode"/> and
+    /// <see cref="ProviderException.RequestId"/>), answered with something that is not a model list, or kept
+    /// reporting more pages past a safety cap.
+    /// </exception>
+    /// <exception cref="RateLimitedException">HTTP 429.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<IReadOnlyList<AnthropicModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        new AnthropicModelLister(_transport, _options.Timeout, path => CreateRequest(HttpMethod.Get, path, "application/json")).ListAsync(cancellationToken);
+
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
@@ -222,12 +239,15 @@ public sealed class AnthropicGenerator : IGenerator
         return state.Apply(eventType, root);
     }
 
-    private HttpRequestMessage CreateRequest(bool stream)
+    private HttpRequestMessage CreateRequest(bool stream) =>
+        CreateRequest(HttpMethod.Post, "v1/messages", stream ? "text/event-stream" : "application/json");
+
+    private HttpRequestMessage CreateRequest(HttpMethod method, string relativePath, string accept)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_transport.Settings.Endpoint, "v1/messages"));
+        var request = new HttpRequestMessage(method, new Uri(_transport.Settings.Endpoint, relativePath));
         request.Headers.TryAddWithoutValidation("x-api-key", _apiKey);
         request.Headers.TryAddWithoutValidation("anthropic-version", _options.ApiVersion);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
         return request;
     }
 

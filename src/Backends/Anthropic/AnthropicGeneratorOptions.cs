@@ -8,7 +8,7 @@ public sealed class AnthropicGeneratorOptions : IValidatableObject
     /// <summary>The environment variable read when <see cref="ApiKey"/> is not set.</summary>
     public const string ApiKeyEnvironmentVariable = "ANTHROPIC_API_KEY";
 
-    /// <summary>Gets or sets the base URL; requests go to <c>v1/messages</c> under it.</summary>
+    /// <summary>Gets or sets the base URL; requests go to <c>v1/messages</c> (and <c>v1/models</c> for listing) under it.</summary>
     /// <value>The default is <c>https://api.anthropic.com/</c>.</value>
     [Required]
     public Uri? Endpoint { get; set; } = new("https://api.anthropic.com/");

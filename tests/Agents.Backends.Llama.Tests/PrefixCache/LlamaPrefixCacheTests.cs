@@ -139,6 +139,35 @@ public sealed class LlamaPrefixCacheTests : IDisposable
     }
 
     [Fact]
+    public void Restore_StateFindingTooFewFreeCells_AsksForRoomAndThenSucceeds()
+    {
+        using var cache = CreateCache(new PrefixCacheOptions());
+        var hint = new CacheHint { TenantKey = "alice" };
+        var prompt = RawDecoder.Tokens(40, 1200);
+        var handle = _decoder.Handle;
+        _decoder.Evaluate(s_sequence, prompt, 0);
+        cache.OnPromptEvaluated(_decoder.Context, s_sequence, prompt, hint);
+        handle.MemorySequenceRemove(s_sequence, -1, -1);
+
+        // Another sequence holds 1,000 of the 2,048 cells: the 1,200-token state does not fit until it is removed.
+        var blocker = (LLamaSeqId)1;
+        _decoder.Evaluate(blocker, RawDecoder.Tokens(41, 1000), 0);
+        var roomAsked = 0;
+
+        var restored = cache.Restore(_decoder.Context, s_sequence, [.. prompt, .. RawDecoder.Tokens(43, 20)], hint, 0, () =>
+        {
+            roomAsked++;
+            handle.MemorySequenceRemove(blocker, -1, -1);
+            return roomAsked == 1;
+        });
+
+        Assert.Equal(1, roomAsked);
+        Assert.Equal(prompt.Length, restored);
+        Assert.Equal(prompt.Length - 1, handle.MemorySequenceMaxPosition(s_sequence).Value);
+        Assert.Equal(1, cache.Cache.Statistics.Entries);
+    }
+
+    [Fact]
     public void ComputeModelIdentity_DependsOnFlashAttentionAndAdapters()
     {
         var plain = LlamaPrefixCache.ComputeModelIdentity(_decoder.Info, flashAttention: false);

@@ -102,27 +102,43 @@ public sealed class ResidentPrefixTests : IDisposable
     [Fact]
     public async Task CancelledRequest_IsNotKeptResident_AndTheNextRequestIsUnaffected()
     {
-        var cache = _cached.GetService<IPrefixCache>()!;
+        // The clock cancels the request when the scheduler stamps its first token, so the cancellation always lands
+        // mid-generation, however fast the test model decodes.
         using var cancellation = new CancellationTokenSource();
-        var request = new GenerationRequest(
-            [TenantASystem, Message.User("Cancel me.")],
-            new GenerationOptions { MaxTokens = 200, Temperature = 0, StopSequences = [] });
+        var options = Options();
+        options.PrefixCache = new PrefixCacheOptions();
+        using var generator = new LlamaGenerator(options, timeProvider: new CancellingClock(cancellation, atCall: 2));
+        var cache = generator.GetService<IPrefixCache>()!;
+        var request = Request(TenantASystem, "Cancel me.", "a");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var update in _cached.StreamAsync(request, cancellation.Token))
+            await foreach (var update in generator.StreamAsync(request, cancellation.Token))
             {
-                if (update.Text.Length > 0)
-                {
-                    await cancellation.CancelAsync();
-                }
+                Assert.NotNull(update);
             }
         });
 
         Assert.Equal(0, cache.Statistics.ResidentEntries);
-        var after = await BothAsync(Request(TenantASystem, "Cancel me.", "x"));
+        var after = await generator.GenerateAsync(request);
         Assert.Equal(0, after.Usage!.CachedPromptTokens);
+        Assert.Equal((await _uncached.GenerateAsync(request)).Text, after.Text);
         Assert.Equal(1, cache.Statistics.ResidentEntries);
+    }
+
+    private sealed class CancellingClock(CancellationTokenSource cancellation, int atCall) : TimeProvider
+    {
+        private int _calls;
+
+        public override long GetTimestamp()
+        {
+            if (Interlocked.Increment(ref _calls) == atCall)
+            {
+                cancellation.Cancel();
+            }
+
+            return base.GetTimestamp();
+        }
     }
 
     [Fact]

@@ -81,8 +81,24 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
     /// <returns>How many leading tokens are now in the sequence; at most <c>prompt.Length - 1</c>, since the last
     /// prompt token must be evaluated for its logits. Only states of at most <c>prompt.Length</c> tokens are restored,
     /// so restoring never needs more KV cells than the scheduler reserved for the prompt.</returns>
-    public int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens)
+    public int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens) =>
+        Restore(context, sequence, prompt, hint, sharedPrefixTokens, static () => false);
+
+    /// <summary>Restores into <paramref name="sequence"/> the longest cached prefix of <paramref name="prompt"/>, freeing KV cells when a state does not fit.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="sequence">The sequence to fill; emptied first.</param>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="hint">The request's cache hint: its tenant key chooses the scope.</param>
+    /// <param name="sharedPrefixTokens">How many leading tokens are the hint's shared messages (0: none).</param>
+    /// <param name="makeRoom">
+    /// Called when llama.cpp refuses a state, which it also does when too few free cells are left for it (resident
+    /// prefixes may hold them): frees some cells and returns <see langword="true"/> to try again, or
+    /// <see langword="false"/> (the state is then taken as unusable and dropped).
+    /// </param>
+    /// <returns>How many leading tokens are now in the sequence (see the other overload).</returns>
+    public int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens, Func<bool> makeRoom)
     {
+        ArgumentNullException.ThrowIfNull(makeRoom);
         ArgumentNullException.ThrowIfNull(context);
         if (prompt.Length < 2)
         {
@@ -96,9 +112,12 @@ internal sealed class LlamaPrefixCache : IPromptPrefixCache, IDisposable
             sharedPrefixTokens,
             (state, stateTokens, reusable) =>
             {
-                if (!SequenceStateIO.TryRestore(handle, sequence, state.Bytes))
+                while (!SequenceStateIO.TryRestore(handle, sequence, state.Bytes))
                 {
-                    return false;
+                    if (!makeRoom())
+                    {
+                        return false;
+                    }
                 }
 
                 if (reusable < stateTokens)

@@ -185,6 +185,24 @@ internal sealed partial class BatchScheduler
         _resident.UpdateHeldCells(_ledger!);
     }
 
+    /// <summary>
+    /// Drops the least recently used resident prefix without saving it, for a saved state that llama.cpp found no
+    /// room for (reservations leave room for a job's cells, but some llama.cpp versions restore a state only into one
+    /// contiguous block). Saving here would re-enter the saved-state cache in the middle of its lookup.
+    /// </summary>
+    /// <returns>Whether one was dropped.</returns>
+    private bool EvictResidentWithoutSaving()
+    {
+        if (_resident!.LeastRecentlyUsed() is not { } victim || !_resident.Remove(victim, evicted: true))
+        {
+            return FreeClearedResidents() > 0;
+        }
+
+        FreeSequence(victim.Sequence);
+        _resident.UpdateHeldCells(_ledger!);
+        return true;
+    }
+
     /// <summary>Empties and frees the sequences of resident prefixes dropped by <see cref="IPrefixCache.Clear"/>.</summary>
     /// <returns>How many were freed.</returns>
     private int FreeClearedResidents()

@@ -216,7 +216,10 @@ internal sealed partial class BatchScheduler : IDisposable
     /// <summary>Restores the longest saved prefix of the job's prompt; the last prompt token is always left to evaluate, for its logits.</summary>
     private int RestoreSaved(SequenceJob job, LLamaSeqId sequence)
     {
-        var cached = Math.Clamp(_prefixCache.Restore(_context, sequence, job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens), 0, job.Prompt.Length - 1);
+        var restored = _resident is null
+            ? _prefixCache.Restore(_context, sequence, job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens)
+            : _prefixCache.Restore(_context, sequence, job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens, EvictResidentWithoutSaving);
+        var cached = Math.Clamp(restored, 0, job.Prompt.Length - 1);
         _context.NativeHandle.MemorySequenceRemove(sequence, cached, -1);
         return cached;
     }

@@ -27,6 +27,20 @@ internal interface IPromptPrefixCache
     int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens) =>
         Restore(context, sequence, prompt, hint);
 
+    /// <summary>
+    /// Like <see cref="Restore(LLamaContext, LLamaSeqId, ReadOnlySpan{LLamaToken}, CacheHint?, int)"/>, with a way to
+    /// free KV cells when llama.cpp finds no room for a saved state (resident prefixes may hold the cells it needs).
+    /// </summary>
+    /// <param name="context">The scheduler's context.</param>
+    /// <param name="sequence">The empty sequence to restore into.</param>
+    /// <param name="prompt">The prompt's tokens.</param>
+    /// <param name="hint">The request's cache hint, when any.</param>
+    /// <param name="sharedPrefixTokens">How many leading tokens render the hint's shared messages (0: none).</param>
+    /// <param name="makeRoom">Frees some KV cells and returns <see langword="true"/>, or returns <see langword="false"/> when it cannot.</param>
+    /// <returns>How many leading prompt tokens are now in the KV cache (0 when nothing was cached).</returns>
+    int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint, int sharedPrefixTokens, Func<bool> makeRoom) =>
+        Restore(context, sequence, prompt, hint, sharedPrefixTokens);
+
     /// <summary>Called when the whole prompt of <paramref name="sequence"/> has been evaluated, so its state may be saved.</summary>
     /// <param name="context">The scheduler's context.</param>
     /// <param name="sequence">The sequence.</param>

@@ -301,6 +301,7 @@ public sealed partial class LlamaGenerator : IGenerator
             SharedPrefixTokens = SharedPrefixTokens(request.Messages, options.CacheHint, prompt),
             CancellationToken = cancellationToken,
             BufferUpdates = bufferUpdates,
+            StreamFlushInterval = _model.Options.StreamFlushInterval,
         };
         SequenceJob job = decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > 1
             ? new BeamSearchJob(settings, decoding)

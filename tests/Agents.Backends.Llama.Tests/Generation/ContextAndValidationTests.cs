@@ -166,11 +166,13 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
         options.UBatchSize = 1024;
         options.MaxConcurrentSequences = 64;
         options.MaxBeamWidth = 16;
+        options.StreamFlushInterval = TimeSpan.FromSeconds(5);
 
         var ex = Assert.Throws<ArgumentException>(() => new LlamaGenerator(options));
 
         Assert.Contains("ChatTemplateFallback", ex.Message, StringComparison.Ordinal);
         Assert.Contains("UBatchSize", ex.Message, StringComparison.Ordinal);
         Assert.Contains("BatchSize (512) must hold", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("StreamFlushInterval", ex.Message, StringComparison.Ordinal);
     }
 }

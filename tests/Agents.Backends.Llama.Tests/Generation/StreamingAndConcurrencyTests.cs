@@ -161,4 +161,27 @@ public sealed class StreamingAndConcurrencyTests(GeneratorFixture fixture) : ICl
         Assert.All(results, r => Assert.NotNull(r.FinishReason));
         Assert.Equal(alone.Text, results[0].Text);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    public async Task StreamAsync_AnyFlushInterval_DeliversEveryTokenAsItsOwnUpdateInOrder(int flushMilliseconds)
+    {
+        var options = GeneratorFixture.CreateOptions();
+        options.StreamFlushInterval = TimeSpan.FromMilliseconds(flushMilliseconds);
+        using var generator = new LlamaGenerator(options);
+        var request = GenerationRequest.FromPrompt("Count the stars.", new GenerationOptions { MaxTokens = 24, Temperature = 0, IncludeLogProbabilities = true });
+
+        var whole = await generator.GenerateAsync(request);
+        var updates = new List<GenerationUpdate>();
+        await foreach (var update in generator.StreamAsync(request))
+        {
+            updates.Add(update);
+        }
+
+        // Log-probabilities come one per token, so every generated token is still its own update.
+        Assert.Equal(whole.Usage!.CompletionTokens, updates.Sum(u => u.LogProbabilities?.Count ?? 0));
+        Assert.Equal(whole.Text, string.Concat(updates.Select(u => u.Text)));
+        Assert.NotNull(updates[^1].FinishReason);
+    }
 }

@@ -35,5 +35,8 @@ internal sealed record JobSettings
     /// <summary>Gets whether updates are held until the end (the caller wants the whole result, not a stream).</summary>
     public bool BufferUpdates { get; init; }
 
+    /// <summary>Gets the shortest time between two hand-overs of streamed updates (zero: every update at once).</summary>
+    public TimeSpan StreamFlushInterval { get; init; }
+
     public CancellationToken CancellationToken { get; init; }
 }

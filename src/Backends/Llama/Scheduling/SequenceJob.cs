@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using LLama;
 using LLama.Native;
@@ -20,7 +21,10 @@ internal abstract class SequenceJob
     private int _pendingPrefill;
     private int _pendingPrefillLogitIndex = -1;
     private volatile bool _cancelRequested;
+    private readonly long _flushInterval;
     private List<JobEvent>? _buffered;
+    private List<JobEvent>? _held;
+    private long _lastFlush;
 
     protected SequenceJob(JobSettings settings)
     {
@@ -31,6 +35,7 @@ internal abstract class SequenceJob
         // A caller that wants only the whole result is woken once, at the end, not once per token: on a small
         // machine those wake-ups take CPU from llama.cpp's own threads.
         _buffered = settings.BufferUpdates ? [] : null;
+        _flushInterval = (long)(settings.StreamFlushInterval.TotalSeconds * Stopwatch.Frequency);
     }
 
     /// <summary>Gets what the job was asked to do.</summary>
@@ -144,6 +149,7 @@ internal abstract class SequenceJob
         }
 
         IsDone = true;
+        FlushHeld();
         _events.Writer.TryComplete(exception);
     }
 
@@ -164,11 +170,40 @@ internal abstract class SequenceJob
         if (_buffered is not null)
         {
             _buffered.Add(item);
+            return;
         }
-        else
+
+        // Updates closer together than the flush interval are held and handed over together: each hand-over wakes
+        // the caller's thread, which on a small machine preempts one of llama.cpp's. The first goes out at once.
+        if (_flushInterval > 0)
         {
-            _events.Writer.TryWrite(item);
+            var now = Stopwatch.GetTimestamp();
+            if (_lastFlush != 0 && now - _lastFlush < _flushInterval)
+            {
+                (_held ??= []).Add(item);
+                return;
+            }
+
+            FlushHeld();
+            _lastFlush = now;
         }
+
+        _events.Writer.TryWrite(item);
+    }
+
+    private void FlushHeld()
+    {
+        if (_held is not { Count: > 0 })
+        {
+            return;
+        }
+
+        foreach (var held in _held)
+        {
+            _events.Writer.TryWrite(held);
+        }
+
+        _held.Clear();
     }
 
     /// <summary>Records the time of the first generated token.</summary>
@@ -199,6 +234,7 @@ internal abstract class SequenceJob
         };
         IsDone = true;
         Succeeded = true;
+        FlushHeld();
         foreach (var item in _buffered ?? [])
         {
             _events.Writer.TryWrite(item);

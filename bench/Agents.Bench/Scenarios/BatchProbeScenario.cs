@@ -21,7 +21,7 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
     {
         var tokens = Statistics.IntOption(context, "--tokens", 128);
         var threads = Statistics.IntOption(context, "--threads", 2);
-        var rounds = Statistics.IntOption(context, "--rounds", 3);
+        var rounds = Statistics.IntOption(context, "--rounds", 9);
         var prompt = Statistics.IntOption(context, "--prompt", 25);
         var modelPath = await BenchmarkModel.EnsureQ8Async(context, cancellationToken);
         var flashAttention = Statistics.FlashAttentionOption(context);

@@ -160,4 +160,34 @@ public sealed class ResidentPrefixTests : IDisposable
         Assert.Equal(expected, results.Select(r => r.Text));
         Assert.All(results, r => Assert.True(r.Usage!.CachedPromptTokens > 150, $"reused {r.Usage.CachedPromptTokens}"));
     }
+
+    [Fact]
+    public async Task TwoTenantsConcurrentlyUnderATightKvCache_MatchUncachedOutput_WithHitsAndEvictions()
+    {
+        var options = GeneratorFixture.CreateOptions();
+        options.MaxConcurrentSequences = 4;
+        options.KvCacheTokens = 3 * GeneratorFixture.ContextWindow;
+        options.PrefixCache = new PrefixCacheOptions();
+        using var cached = new LlamaGenerator(options);
+        var systems = new[] { TenantASystem, TenantBSystem };
+        var requests = Enumerable.Range(0, 24)
+            .Select(i => Request(systems[i % 2], $"Question {i / 3} of the stress test, variant {i % 5}?", $"tenant-{i % 2}"))
+            .ToArray();
+        var expected = new List<string>();
+        foreach (var request in requests)
+        {
+            expected.Add((await _uncached.GenerateAsync(request)).Text);
+        }
+
+        var actual = new List<string>();
+        foreach (var wave in requests.Chunk(8))
+        {
+            actual.AddRange((await Task.WhenAll(wave.Select(r => cached.GenerateAsync(r)))).Select(r => r.Text));
+        }
+
+        Assert.Equal(expected, actual);
+        var stats = cached.GetService<IPrefixCache>()!.Statistics;
+        Assert.True(stats.HitTokens > 0, "nothing was reused");
+        Assert.True(stats.Evictions > 0, "nothing was evicted");
+    }
 }

@@ -122,6 +122,34 @@ public sealed class LlamaEvaluator : IDisposable
         return ScoreAsync([.. prefix, .. scored], firstScored: prefix.Length, cancellationToken);
     }
 
+    /// <summary>Tokenizes <paramref name="text"/> the way <see cref="ComputePerplexityAsync"/> does, BOS first.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The token ids.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    public IReadOnlyList<int> Tokenize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return [.. Tokenize(text, addBos: true).Select(token => (int)token)];
+    }
+
+    /// <summary>
+    /// Scores token ids (from <see cref="Tokenize(string)"/>): tokens[<paramref name="firstScored"/>..], each given
+    /// every token before it — the building block of a sliding-window perplexity over texts longer than the context.
+    /// </summary>
+    /// <param name="tokens">At most <see cref="ContextSize"/> token ids.</param>
+    /// <param name="firstScored">The index of the first scored token, at least 1.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>The score of the scored tokens.</returns>
+    /// <exception cref="ArgumentException">No token to score.</exception>
+    /// <exception cref="ContextWindowExceededException">More tokens than <see cref="ContextSize"/>.</exception>
+    /// <exception cref="GeneratorException">llama.cpp failed to decode.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<PerplexityResult> ScoreTokensAsync(IReadOnlyList<int> tokens, int firstScored, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        return ScoreAsync([.. tokens.Select(id => (LLamaToken)id)], firstScored, cancellationToken);
+    }
+
     /// <summary>Frees the context, and the model if this evaluator loaded it. Calls running at that moment finish first.</summary>
     public void Dispose()
     {

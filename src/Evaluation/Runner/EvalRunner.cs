@@ -36,7 +36,7 @@ public sealed class EvalRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _options = options;
+        _options = Snapshot(options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _schema = options.JsonSchema is null ? null : new JsonSchemaConformance(options.JsonSchema);
         _similarity = options.Embedder is null ? null : new SemanticSimilarity(options.Embedder);
@@ -101,6 +101,30 @@ public sealed class EvalRunner
         var judged = await JudgePairsAsync(items, candidates, all, pairwise, cancellationToken).ConfigureAwait(false);
         return new EvalRun(items, [.. candidates.Select(c => c.Name)], all, judged, _options.Seed);
     }
+
+    // The runner keeps its own copy: later changes to the caller's options do not reach a run in progress.
+    private static EvalRunnerOptions Snapshot(EvalRunnerOptions options) => new()
+    {
+        OutputDirectory = options.OutputDirectory,
+        MaxConcurrency = options.MaxConcurrency,
+        Seed = options.Seed,
+        Metrics = [.. options.Metrics],
+        JsonSchema = options.JsonSchema,
+        Embedder = options.Embedder,
+        RubricJudge = options.RubricJudge,
+        PairwiseJudge = options.PairwiseJudge,
+        Robustness = options.Robustness is { } robustness
+            ? new RobustnessOptions
+            {
+                Variants = [.. robustness.Variants],
+                IrrelevantContextCharacters = robustness.IrrelevantContextCharacters,
+                OversizedCharacters = robustness.OversizedCharacters,
+            }
+            : null,
+        RetrievedIds = options.RetrievedIds,
+        RetrievalK = options.RetrievalK,
+        TimeProvider = options.TimeProvider,
+    };
 
     private static string Key(ItemResult result) => Key(result.Candidate, result.ItemId, result.Variant);
 

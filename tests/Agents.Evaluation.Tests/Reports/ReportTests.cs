@@ -86,6 +86,57 @@ public sealed class ReportTests
         Assert.Equal(report.AuditSample, EvalReport.Build(SampleRun(), new EvalReportOptions { AuditSampleSize = 3 }).AuditSample);
     }
 
+    [Fact]
+    public void Build_FailedCalls_AreCountedAndListedFirstAmongTheWorst()
+    {
+        var items = new[] { Items.Of("a", "q", "r"), Items.Of("b", "q", "r"), Items.Of("c", "q", "r") };
+        var results = new[]
+        {
+            Result("m", "a", 0.0, 1),
+            Result("m", "b", 0.9, 1, output: null) with { Error = "ProviderException: 500" },
+            Result("m", "c", 0.5, 1),
+        };
+
+        var report = EvalReport.Build(new EvalRun(items, ["m"], results, [], 1), new EvalReportOptions { WorstItems = 2 });
+
+        Assert.Equal(1, report.Errors["m"]);
+        Assert.Equal(["b", "a"], report.WorstItems.Select(r => r.ItemId));
+    }
+
+    [Fact]
+    public void Build_HumanPreferenceLabels_GivePairwiseAgreement()
+    {
+        var items = new[]
+        {
+            Items.WithLabels("a", "q", "r", """{"human_preference":"B"}"""),
+            Items.WithLabels("b", "q", "r", """{"human_preference":"A"}"""),
+            Items.WithLabels("c", "q", "r", """{"human_preference":"b"}"""),
+        };
+        var pairwise = new[]
+        {
+            new PairwiseResult { ItemId = "a", CandidateA = "x", CandidateB = "y", Winner = PairwiseWinner.B, Consistent = true },
+            new PairwiseResult { ItemId = "b", CandidateA = "x", CandidateB = "y", Winner = PairwiseWinner.B, Consistent = true },
+            new PairwiseResult { ItemId = "c", CandidateA = "x", CandidateB = "y", Winner = PairwiseWinner.B, Consistent = true },
+        };
+
+        var agreement = Assert.Single(EvalReport.Build(new EvalRun(items, ["x", "y"], [], pairwise, 1)).Agreement);
+
+        // Human [B, A, B], judge [B, B, B]: pₒ = 2/3, pₑ = 2/3 · 1 = 2/3, κ = 0.
+        Assert.Equal(("pairwise", "labels", 3), (agreement.Kind, agreement.Source, agreement.Count));
+        Assert.Equal(2.0 / 3, agreement.Agreement, 12);
+        Assert.Equal(0, agreement.Kappa, 12);
+    }
+
+    [Fact]
+    public void MetricSummary_MedianAndP95_MatchHandComputed()
+    {
+        var summary = MetricSummary.Of([4, 1, 3, 2]);
+
+        Assert.Equal((2.5, 2.5, 1, 4, 4), (summary.Mean, summary.Median, summary.Min, summary.Max, summary.P95));
+        Assert.Equal(Math.Sqrt(5.0 / 3), summary.StandardDeviation, 12);
+        Assert.Equal(3, MetricSummary.Of([5, 3, 1]).Median);
+    }
+
     [Theory]
     [InlineData("rougeL<0.3", false)]
     [InlineData("rougeL<0.4", true)]

@@ -282,6 +282,21 @@ public sealed class EvalRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_OptionsChangedAfterConstruction_DoNotAffectTheRunner()
+    {
+        var options = Options();
+        var runner = new EvalRunner(options);
+        options.Metrics.Clear();
+        options.Metrics.Add("bleu");
+        options.Seed = 1;
+
+        var run = await runner.RunAsync([Items.Capitals[0]], [new EvalCandidate("m", Model())]);
+
+        Assert.Equal(EvalMetricNames.ReferenceDefaults.ToHashSet(), run.Results[0].Scores.Keys.ToHashSet());
+        Assert.Equal(42, run.Seed);
+    }
+
+    [Fact]
     public async Task RunAsync_DuplicateCandidateNames_Throws()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => new EvalRunner(Options()).RunAsync(Items.Capitals, [new EvalCandidate("m", Model()), new EvalCandidate("m", Model())]));

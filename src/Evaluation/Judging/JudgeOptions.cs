@@ -7,9 +7,14 @@ public sealed class JudgeOptions
     /// <value>2.</value>
     public int MaxRepairAttempts { get; set; } = 2;
 
-    /// <summary>Gets or sets the judge's decoding options (cloned per call); the seed keeps verdicts reproducible.</summary>
-    /// <value>Temperature 0, seed 42, at most 512 tokens, JSON response format.</value>
-    public GenerationOptions GenerationOptions { get; set; } = new() { Temperature = 0, Seed = 42, MaxTokens = 512, ResponseFormat = ResponseFormat.Json };
+    /// <summary>
+    /// Gets or sets the judge's decoding options (cloned per call); the seed keeps verdicts reproducible. No response
+    /// format is requested by default because not every backend can constrain output to JSON (the local one refuses
+    /// the request); the judge parses and repairs the reply itself. Set <see cref="ResponseFormat.Json"/> for a hosted
+    /// judge that supports it.
+    /// </summary>
+    /// <value>Temperature 0, seed 42, at most 512 tokens.</value>
+    public GenerationOptions GenerationOptions { get; set; } = new() { Temperature = 0, Seed = 42, MaxTokens = 512 };
 
     /// <summary>Gets or sets the longest text (input, response, reference) quoted to the judge, in characters; longer text is cut.</summary>
     /// <value>8,000.</value>

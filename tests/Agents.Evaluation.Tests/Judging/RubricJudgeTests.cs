@@ -33,6 +33,7 @@ public sealed class RubricJudgeTests
         Assert.Contains("<response>\nthe answer\n</response>", request.Messages[1].Text, StringComparison.Ordinal);
         Assert.Contains("<reference>\nthe reference\n</reference>", request.Messages[1].Text, StringComparison.Ordinal);
         Assert.Equal(0f, request.Options!.Temperature);
+        Assert.Null(request.Options.ResponseFormat);
     }
 
     [Fact]

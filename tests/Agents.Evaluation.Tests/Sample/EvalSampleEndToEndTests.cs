@@ -42,7 +42,7 @@ public sealed class EvalSampleEndToEndTests : IDisposable
         + "{\"id\":\"col\",\"input\":\"Name a primary colour.\",\"reference\":[\"red\",\"blue\",\"yellow\"]}\n"
         + "{\"input\":\"Say hello.\",\"reference\":\"hello\"}\n");
 
-    private void WriteConfig(string extra = "") => _work.Write("config.json", $$"""
+    private void WriteConfig(string extra = "", bool robustness = true) => _work.Write("config.json", $$"""
         {
           "seed": 7,
           "concurrency": 2,
@@ -52,7 +52,7 @@ public sealed class EvalSampleEndToEndTests : IDisposable
             { "name": "longer", "backend": "local", "maxTokens": 6, "temperature": 0,
               "llama": { "ModelPath": {{JsonSerializer.Serialize(TestModel.Path)}}, "ContextSize": 512, "Threads": 2, "ChatTemplateFallback": "chatml" } }
           ],
-          "robustness": { "variants": ["Typos", "Empty"] },
+          {{(robustness ? "\"robustness\": { \"variants\": [\"Typos\", \"Empty\"] }," : string.Empty)}}
           "auditSample": 2{{extra}}
         }
         """);
@@ -82,6 +82,30 @@ public sealed class EvalSampleEndToEndTests : IDisposable
         Assert.Contains("<svg class=\"chart deltas\"", html, StringComparison.Ordinal);
         Assert.Contains("## Metrics", File.ReadAllText(Path.Combine(_work.Path, "out", "report.md")), StringComparison.Ordinal);
         Assert.Equal(1 + (2 * 2), File.ReadAllLines(Path.Combine(_work.Path, "out", "audit.csv")).Length);
+    }
+
+    [Fact]
+    public async Task Run_LocalJudge_JudgesEveryItemAndRecordsItsFailuresWithoutStopping()
+    {
+        WriteDataset();
+        WriteConfig(
+            """
+            ,
+            "judge": { "generator": "short", "pairwise": true, "maxRepairAttempts": 0, "maxTokens": 8,
+                       "rubric": [ { "name": "accuracy", "description": "Correct." } ] }
+            """,
+            robustness: false);
+
+        var (exitCode, _, stderr) = await RunAsync("run", "--dataset", "data.jsonl", "--config", "config.json", "--out", "out");
+
+        Assert.True(exitCode == 0, stderr);
+        var results = File.ReadAllLines(Path.Combine(_work.Path, "out", "results.jsonl")).Select(line => JsonDocument.Parse(line)).ToList();
+        Assert.Equal(6, results.Count);
+        // The random tiny model cannot write a verdict; the judge is asked (no refused JSON mode) and fails per item.
+        Assert.All(results, r => Assert.StartsWith("judge failed: The judge gave no valid verdict", r.RootElement.GetProperty("judge_rationale").GetString(), StringComparison.Ordinal));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(_work.Path, "out", "pairwise.jsonl")).Length);
+        Assert.Contains("## Pairwise judge", File.ReadAllText(Path.Combine(_work.Path, "out", "report.md")), StringComparison.Ordinal);
+        results.ForEach(r => r.Dispose());
     }
 
     [Fact]

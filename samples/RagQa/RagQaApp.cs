@@ -1,10 +1,13 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Text.RegularExpressions;
 using Agents.Rag;
 using Microsoft.Data.Sqlite;
 
 namespace Agents.Samples.RagQa;
 
 /// <summary>The command-line program: parses, dispatches, and turns failures into one line on stderr and an exit code.</summary>
-public static class RagQaApp
+public static partial class RagQaApp
 {
     /// <summary>Exit code for success.</summary>
     public const int Success = 0;
@@ -15,31 +18,38 @@ public static class RagQaApp
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageError = 2;
 
-    public const string Usage = """
-        RagQa: question answering over a folder of documents, with citations.
+    /// <summary>Exit code for a run cancelled with Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
 
-        usage:
-          RagQa ingest <folder> [--store <file>]
-          RagQa search "<query>" [--store <file>] [--top-k N] [--json]
-          RagQa ask "<question>" [--store <file>] [--model <gguf> | --backend openai|anthropic] [--top-k N] [--json]
-
-        The store defaults to .rag/store.db under the current folder. search works without any model;
-        ask needs one: --model <file.gguf> for a local model, or --backend openai|anthropic with the
-        provider's API key in OPENAI_API_KEY or ANTHROPIC_API_KEY.
-        """;
-
+    /// <summary>Runs RagQa with <paramref name="args"/>.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="cancellationToken">Cancels the run (Ctrl+C); the exit code is then <see cref="Cancelled"/>.</param>
+    /// <returns>The process exit code.</returns>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
+        var root = RagQaCommandLine.Create(DispatchAsync);
+        var parsed = root.Parse(args);
+
+        // Help and version print even beside other mistakes; any other error is one line and exit code 2.
+        var helpOrVersion = parsed.Action is HelpAction || root.Options.OfType<VersionOption>().Any(o => parsed.GetResult(o) is not null);
+        if (parsed.Errors.Count > 0 && !helpOrVersion)
         {
-            Console.Out.WriteLine(Usage);
-            return Success;
+            // System.CommandLine's messages may span lines (lists of allowed values); the contract is one line.
+            var message = string.Join(" ", parsed.Errors.Select(e => OneLine().Replace(e.Message, " ")));
+            Console.Error.WriteLine($"error: {message} (see --help)");
+            return UsageError;
         }
 
+        // Ctrl+C is turned into cancellation by Program; System.CommandLine's own handler would race it.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        return await parsed.InvokeAsync(invocation, cancellationToken);
+    }
+
+    private static async Task<int> DispatchAsync(ParsedCommand command, CancellationToken cancellationToken)
+    {
         try
         {
-            var command = ParsedCommand.Parse(args);
             return command.Name switch
             {
                 "ingest" => await IngestCommand.RunAsync(command, cancellationToken),
@@ -47,15 +57,10 @@ public static class RagQaApp
                 _ => await AskCommand.RunAsync(command, cancellationToken),
             };
         }
-        catch (UsageException exception)
-        {
-            Console.Error.WriteLine($"error: {exception.Message}");
-            return UsageError;
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Console.Error.WriteLine("cancelled.");
-            return Failure;
+            return Cancelled;
         }
         catch (Exception exception) when (exception is RagStoreException or DirectoryNotFoundException or IOException
             or UnauthorizedAccessException or SqliteException or GeneratorException or InvalidOperationException
@@ -65,6 +70,9 @@ public static class RagQaApp
             return Failure;
         }
     }
+
+    [GeneratedRegex(@"\s*[\r\n]+\s*")]
+    private static partial Regex OneLine();
 
     /// <summary>Opens an existing store, or explains how to create one.</summary>
     internal static async Task<SqliteRagStore?> OpenExistingStoreAsync(ParsedCommand command, CancellationToken cancellationToken)

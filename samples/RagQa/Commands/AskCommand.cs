@@ -5,7 +5,10 @@ using Spectre.Console;
 
 namespace Agents.Samples.RagQa;
 
-/// <summary><c>ask "&lt;question&gt;"</c>: retrieves passages, asks the configured model, prints the answer and its citations.</summary>
+/// <summary>
+/// <c>ask "&lt;question&gt;"</c>: retrieves passages, asks the configured model, streams the answer token by token and
+/// ends with its citations (with <c>--json</c>, prints one JSON object at the end instead).
+/// </summary>
 internal static class AskCommand
 {
     public static async Task<int> RunAsync(ParsedCommand command, CancellationToken cancellationToken)
@@ -16,25 +19,27 @@ internal static class AskCommand
             return RagQaApp.Failure;
         }
 
-        var index = await RagIndex.LoadAsync(store, cancellationToken: cancellationToken);
-        var retriever = new LocalRetriever(index);
-        using var host = ModelConfiguration.CreateHost(command, retriever, out var problem);
+        using var search = await StoreSearch.OpenAsync(command, store, cancellationToken);
+        using var host = ModelConfiguration.CreateHost(command, search, out var problem);
         if (host is null)
         {
             Console.Error.WriteLine(problem);
             return RagQaApp.Failure;
         }
 
-        await host.StartAsync(cancellationToken);
+        await Decorations.WithStatusAsync(command, "Loading the model", async () =>
+        {
+            await host.StartAsync(cancellationToken);
+            return host.Services.GetRequiredService<IGenerator>();
+        });
         var generator = host.Services.GetRequiredService<IGenerator>();
-        var result = await generator.GenerateAsync(
-            command.Argument, new GenerationOptions { MaxTokens = 512, Temperature = 0 }, cancellationToken);
+        var answer = await StreamAnswerAsync(command, generator, cancellationToken);
 
-        IReadOnlyList<Citation> given = result.AdditionalProperties is { } properties
+        IReadOnlyList<Citation> given = answer.AdditionalProperties is { } properties
             && properties.TryGetValue(RetrievalGenerator.CitationsKey, out var value) && value is IReadOnlyList<Citation> list
             ? list
             : [];
-        var cited = CitationResolver.Cited(result.Text, given);
+        var cited = CitationResolver.Cited(answer.Text, given);
 
         // An answer without markers still came from these sources: show them all rather than none.
         var citations = cited.Count > 0 ? cited : given;
@@ -42,30 +47,64 @@ internal static class AskCommand
         {
             JsonOutput.Write(new
             {
-                answer = result.Text,
+                answer = answer.Text,
                 citations = citations.Select(c => new { n = c.Number, source = c.Source, start = c.Start, end = c.End, text = c.Text }),
-                usage = result.Usage is { } u
+                usage = answer.Usage is { } u
                     ? new { prompt_tokens = u.PromptTokens, completion_tokens = u.CompletionTokens, cached_prompt_tokens = u.CachedPromptTokens, total_tokens = u.TotalTokens }
                     : null,
             });
-            return RagQaApp.Success;
         }
-
-        AnsiConsole.WriteLine(result.Text.Trim());
-        AnsiConsole.WriteLine();
-        foreach (var c in citations)
+        else
         {
-            var page = c.Page is { } p ? $", page {p}" : string.Empty;
-            var heading = c.HeadingPath is { } h ? $", {h}" : string.Empty;
-            AnsiConsole.MarkupLine($"[grey][[{c.Number}]] {Markup.Escape($"{c.Source}{page}{heading}, characters {c.Start}-{c.End}")}[/]");
-        }
+            AnsiConsole.WriteLine();
+            AnsiConsole.WriteLine();
+            foreach (var c in citations)
+            {
+                var page = c.Page is { } p ? $", page {p}" : string.Empty;
+                var heading = c.HeadingPath is { } h ? $", {h}" : string.Empty;
+                AnsiConsole.MarkupLine($"[grey][[{c.Number}]] {Markup.Escape($"{c.Source}{page}{heading}, characters {c.Start}-{c.End}")}[/]");
+            }
 
-        if (result.Usage is { } usage)
-        {
-            AnsiConsole.MarkupLine($"[grey]tokens: {usage.PromptTokens} prompt ({usage.CachedPromptTokens} cached), {usage.CompletionTokens} completion[/]");
+            if (answer.Usage is { } usage)
+            {
+                AnsiConsole.MarkupLine($"[grey]tokens: {usage.PromptTokens} prompt ({usage.CachedPromptTokens} cached), {usage.CompletionTokens} completion[/]");
+            }
         }
 
         await host.StopAsync(CancellationToken.None);
         return RagQaApp.Success;
+    }
+
+    /// <summary>Streams the answer to stdout as it is generated (unless <c>--json</c>) and returns it whole.</summary>
+    private static async Task<GenerationResult> StreamAnswerAsync(ParsedCommand command, IGenerator generator, CancellationToken cancellationToken)
+    {
+        var accumulator = new GenerationResultAccumulator();
+        var updates = generator.StreamAsync(
+            new GenerationRequest([Message.User(command.Argument)], new GenerationOptions { MaxTokens = 512, Temperature = 0 }),
+            cancellationToken);
+        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
+
+        // Retrieval and prompt evaluation happen before the first token: that wait gets the spinner.
+        var more = await Decorations.WithStatusAsync(command, "Reading the sources", async () => await enumerator.MoveNextAsync());
+        var atStart = true;
+        while (more)
+        {
+            var update = enumerator.Current;
+            accumulator.Add(update);
+            if (!command.Json && update.Text is { Length: > 0 } text)
+            {
+                // The answer's leading whitespace is noise; after that, every token is printed as it arrives.
+                var shown = atStart ? text.TrimStart() : text;
+                atStart &= shown.Length == 0;
+                Console.Out.Write(shown);
+                await Console.Out.FlushAsync(cancellationToken);
+            }
+
+            more = await enumerator.MoveNextAsync();
+        }
+
+        var result = accumulator.Build();
+        result.Message = result.Message with { Text = result.Text.Trim() };
+        return result;
     }
 }

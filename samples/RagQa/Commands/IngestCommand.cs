@@ -1,10 +1,14 @@
 using System.Globalization;
+using Agents.Backends.Onnx;
 using Agents.Rag;
 using Spectre.Console;
 
 namespace Agents.Samples.RagQa;
 
-/// <summary><c>ingest &lt;folder&gt;</c>: brings the store up to date with the folder, with a progress bar and a summary.</summary>
+/// <summary>
+/// <c>ingest &lt;folder&gt;</c>: brings the store up to date with the folder, embedding every chunk with all-MiniLM-L6-v2
+/// unless <c>--no-embeddings</c>, with a progress bar and a summary.
+/// </summary>
 internal static class IngestCommand
 {
     public static async Task<int> RunAsync(ParsedCommand command, CancellationToken cancellationToken)
@@ -16,9 +20,13 @@ internal static class IngestCommand
         }
 
         await using var store = await SqliteRagStore.OpenAsync(command.StorePath, cancellationToken);
-        var ingestor = new DocumentIngestor(store);
+        using var embedder = command.NoEmbeddings
+            ? null
+            : await Decorations.WithStatusAsync(
+                command, $"Loading the embedding model ({MiniLmEmbeddingGenerator.ModelName})", () => Task.FromResult(new MiniLmEmbeddingGenerator()));
+        var ingestor = new DocumentIngestor(store, embedder: embedder);
         IngestionSummary summary;
-        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        if (command.Decorated)
         {
             summary = await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -45,6 +53,7 @@ internal static class IngestCommand
         table.AddRow("Files found", summary.FilesFound.ToString(CultureInfo.InvariantCulture));
         table.AddRow("Added / updated / unchanged / removed", $"{summary.Added} / {summary.Updated} / {summary.Unchanged} / {summary.Removed}");
         table.AddRow("Chunks written", summary.ChunksWritten.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Embeddings", embedder is null ? "none (--no-embeddings: keyword search only)" : $"{MiniLmEmbeddingGenerator.ModelName} ({MiniLmEmbeddingGenerator.Dimensions} dimensions)");
         table.AddRow("Skipped", summary.Skipped.Count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("Time", $"{summary.Elapsed.TotalSeconds:F2} s");
         table.AddRow("Store", Markup.Escape($"{command.StorePath} ({documents} documents, {chunks} chunks)"));

@@ -26,7 +26,7 @@ internal static class ModelConfiguration
     /// Builds the host whose <see cref="IGenerator"/> answers — the backend wrapped in <c>UseRetrieval</c> — or returns
     /// <see langword="null"/> with the reason.
     /// </summary>
-    public static IHost? CreateHost(ParsedCommand command, IRetriever retriever, out string problem)
+    public static IHost? CreateHost(ParsedCommand command, StoreSearch search, out string problem)
     {
         problem = HowToConfigure;
         if (command.Model is null && command.Backend is null)
@@ -58,7 +58,7 @@ internal static class ModelConfiguration
 
                 // Used only when the GGUF carries no chat template of its own.
                 o.ChatTemplateFallback ??= LlamaChatFormats.ChatML;
-            }).UseRetrieval(retriever, o => o.Retrieval.TopK = command.TopK);
+            }).UseRetrieval(search.Retriever, o => Configure(o, command, search));
         }
         else if (command.Backend == "openai")
         {
@@ -78,7 +78,7 @@ internal static class ModelConfiguration
                 {
                     o.Endpoint = new Uri(url.EndsWith('/') ? url : url + "/");
                 }
-            }).UseRetrieval(retriever, o => o.Retrieval.TopK = command.TopK);
+            }).UseRetrieval(search.Retriever, o => Configure(o, command, search));
         }
         else
         {
@@ -94,9 +94,15 @@ internal static class ModelConfiguration
                 configuration.GetSection("Agents:Anthropic").Bind(o);
                 o.ApiKey = key;
                 o.Model = configuration["ANTHROPIC_MODEL"] ?? o.Model ?? "claude-3-5-haiku-latest";
-            }).UseRetrieval(retriever, o => o.Retrieval.TopK = command.TopK);
+            }).UseRetrieval(search.Retriever, o => Configure(o, command, search));
         }
 
         return builder.Build();
+    }
+
+    private static void Configure(RetrievalGeneratorOptions options, ParsedCommand command, StoreSearch search)
+    {
+        options.Retrieval.TopK = command.TopK;
+        options.Retrieval.Mode = search.Mode;
     }
 }

@@ -4,7 +4,10 @@ using Spectre.Console;
 
 namespace Agents.Samples.RagQa;
 
-/// <summary><c>search "&lt;query&gt;"</c>: ranked passages with source, score and character range. Needs no model.</summary>
+/// <summary>
+/// <c>search "&lt;query&gt;"</c>: ranked passages with source, score and character range. Needs no generation model;
+/// hybrid and vector modes load the embedding model that filled the store.
+/// </summary>
 internal static class SearchCommand
 {
     public static async Task<int> RunAsync(ParsedCommand command, CancellationToken cancellationToken)
@@ -15,9 +18,9 @@ internal static class SearchCommand
             return RagQaApp.Failure;
         }
 
-        var index = await RagIndex.LoadAsync(store, cancellationToken: cancellationToken);
-        var retriever = new LocalRetriever(index);
-        var results = await retriever.RetrieveAsync(command.Argument, new RetrievalOptions { TopK = command.TopK }, cancellationToken);
+        using var search = await StoreSearch.OpenAsync(command, store, cancellationToken);
+        var results = await search.Retriever.RetrieveAsync(
+            command.Argument, new RetrievalOptions { TopK = command.TopK, Mode = search.Mode }, cancellationToken);
         if (command.Json)
         {
             JsonOutput.Write(new

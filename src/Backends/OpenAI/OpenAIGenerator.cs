@@ -22,6 +22,7 @@ public sealed class OpenAIGenerator : IGenerator
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly GeneratorMetadata _metadata;
+    private readonly OpenAITokenizer? _tokenizer;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIGenerator"/> class over a caller-owned client (e.g. from <c>IHttpClientFactory</c>).</summary>
     /// <param name="httpClient">The client; its own <see cref="HttpClient.Timeout"/> should be infinite, <see cref="OpenAIGeneratorOptions.Timeout"/> applies.</param>
@@ -44,6 +45,9 @@ public sealed class OpenAIGenerator : IGenerator
         {
             Endpoint = _connection.Settings.Endpoint,
         };
+
+        // Only OpenAI's own models count tokens with tiktoken; other servers' models get no tokenizer (callers estimate).
+        _tokenizer = OpenAITokenizer.ForModel(options.Model ?? string.Empty);
     }
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIGenerator"/> class with its own <see cref="HttpClient"/>, disposed with it.</summary>
@@ -201,6 +205,7 @@ public sealed class OpenAIGenerator : IGenerator
         }
 
         return serviceType == typeof(GeneratorMetadata) ? _metadata
+            : serviceType == typeof(ITokenizer) ? _tokenizer
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

@@ -56,6 +56,7 @@ public sealed class DocumentIngestor
     /// <param name="cancellationToken">Cancels the ingestion between or within files; finished files stay stored.</param>
     /// <returns>What was done.</returns>
     /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> does not exist.</exception>
+    /// <exception cref="RagStoreException">The store was filled by another embedding model than this ingestor's.</exception>
     /// <exception cref="OperationCanceledException">The ingestion was cancelled.</exception>
     public async Task<IngestionSummary> IngestFolderAsync(
         string folder, IProgress<IngestionProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -65,6 +66,12 @@ public sealed class DocumentIngestor
         if (!Directory.Exists(root))
         {
             throw new DirectoryNotFoundException($"The folder '{folder}' does not exist.");
+        }
+
+        // A store remembers which model filled it: another model's vectors would be silently incomparable.
+        if (_embedder is not null && EmbeddingModelIdentity.Of(_embedder) is { } identity)
+        {
+            await _store.RecordEmbeddingModelAsync(identity, cancellationToken).ConfigureAwait(false);
         }
 
         var started = _timeProvider.GetTimestamp();

@@ -20,6 +20,8 @@ public sealed class SqliteRagStore : IDisposable, IAsyncDisposable
 
     private const string SchemaVersionKey = "schema_version";
     private const string EmbeddingDimensionsKey = "embedding_dimensions";
+    private const string EmbeddingProviderKey = "embedding_provider";
+    private const string EmbeddingModelKey = "embedding_model";
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -142,6 +144,93 @@ public sealed class SqliteRagStore : IDisposable, IAsyncDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Gets the embedding model recorded as having filled this store, if any.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The recorded identity; <see langword="null"/> for a store without a recorded model.</returns>
+    public async Task<EmbeddingModelIdentity?> GetEmbeddingModelAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await ReadEmbeddingModelAsync(null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="identity"/> as the model whose vectors this store holds, or checks that it is the one
+    /// already recorded. A store that holds vectors from before models were recorded accepts a model whose dimension
+    /// count matches them.
+    /// </summary>
+    /// <param name="identity">The embedder about to write or query vectors.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the identity is recorded or found to match.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="identity"/> is <see langword="null"/>.</exception>
+    /// <exception cref="RagStoreException">The store was filled by another model, or with vectors of another length.</exception>
+    public async Task RecordEmbeddingModelAsync(EmbeddingModelIdentity identity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction();
+            if (await ReadEmbeddingModelAsync(transaction, cancellationToken).ConfigureAwait(false) is { } recorded)
+            {
+                ThrowIfDifferent(recorded, identity);
+                return;
+            }
+
+            using (var read = Command(transaction, $"SELECT value FROM rag_meta WHERE key = '{EmbeddingDimensionsKey}'"))
+            {
+                if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string stored
+                    && stored != identity.Dimensions.ToString(CultureInfo.InvariantCulture))
+                {
+                    throw new RagStoreException(
+                        $"The store holds {stored}-dimensional embeddings; {identity} cannot search or extend them. Use the model that filled it, or a new store.");
+                }
+            }
+
+            foreach (var (key, value) in new[]
+            {
+                (EmbeddingProviderKey, identity.Provider),
+                (EmbeddingModelKey, identity.Model),
+                (EmbeddingDimensionsKey, identity.Dimensions.ToString(CultureInfo.InvariantCulture)),
+            })
+            {
+                using var write = Command(transaction, "INSERT INTO rag_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+                write.Parameters.AddWithValue("$key", key);
+                write.Parameters.AddWithValue("$value", value);
+                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="identity"/> may query this store's vectors (the recorded model, or any model when none is recorded).</summary>
+    /// <param name="identity">The embedder about to embed queries.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the embedder is found compatible.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="identity"/> is <see langword="null"/>.</exception>
+    /// <exception cref="RagStoreException">The store was filled by another model.</exception>
+    public async Task EnsureEmbeddingModelAsync(EmbeddingModelIdentity identity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (await GetEmbeddingModelAsync(cancellationToken).ConfigureAwait(false) is { } recorded)
+        {
+            ThrowIfDifferent(recorded, identity);
         }
     }
 
@@ -375,6 +464,35 @@ public sealed class SqliteRagStore : IDisposable, IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    private static void ThrowIfDifferent(EmbeddingModelIdentity recorded, EmbeddingModelIdentity identity)
+    {
+        if (recorded != identity)
+        {
+            throw new RagStoreException(
+                $"The store was filled by the embedding model {recorded}; {identity} cannot search or extend it. Use the same model, or a new store.");
+        }
+    }
+
+    private async Task<EmbeddingModelIdentity?> ReadEmbeddingModelAsync(SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var read = Command(transaction, $"SELECT key, value FROM rag_meta WHERE key IN ('{EmbeddingProviderKey}', '{EmbeddingModelKey}', '{EmbeddingDimensionsKey}')");
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                values[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        return values.TryGetValue(EmbeddingProviderKey, out var provider)
+            && values.TryGetValue(EmbeddingModelKey, out var model)
+            && values.TryGetValue(EmbeddingDimensionsKey, out var dimensionsText)
+            && int.TryParse(dimensionsText, NumberStyles.None, CultureInfo.InvariantCulture, out var dimensions)
+            ? new EmbeddingModelIdentity(provider, model, dimensions)
+            : null;
     }
 
     private async Task CheckDimensionsAsync(SqliteTransaction transaction, IReadOnlyList<ReadOnlyMemory<float>> embeddings, CancellationToken cancellationToken)

@@ -80,6 +80,10 @@ public sealed class RagQaEndToEndTests : IDisposable
     [InlineData("search")]
     [InlineData("frobnicate")]
     [InlineData("ask", "q", "--backend", "gemini")]
+    [InlineData("ask", "q", "--backend", "openai", "--model", "m.gguf")]
+    [InlineData("search", "q", "--mode", "fuzzy")]
+    [InlineData("search", "q", "--top-k=abc")]
+    [InlineData("ingest", "docs", "--json")]
     public async Task BadCommandLine_PrintsOneLineAndExitsWithTwo(params string[] args)
     {
         var (exitCode, stdout, stderr) = await RunAsync(args);
@@ -132,5 +136,112 @@ public sealed class RagQaEndToEndTests : IDisposable
         Assert.Equal(1, exitCode);
         Assert.Contains("ingest", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_work.Path, ".rag", "store.db")));
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("ingest", "--help")]
+    [InlineData("search", "--help")]
+    [InlineData("ask", "--help")]
+    [InlineData("ask", "q", "--bogus", "--help")]
+    public async Task Help_OnEveryCommand_PrintsUsageAndExitsWithZero(params string[] args)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(args);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
+        Assert.Contains("--store", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskHelp_ListsTheEnvironmentVariablesItReads()
+    {
+        var (_, stdout, _) = await RunAsync("ask", "--help");
+
+        foreach (var variable in new[] { "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "ANTHROPIC_API_KEY", "ANTHROPIC_MODEL" })
+        {
+            Assert.Contains(variable, stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("hybrid|bm25|vector", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersionAndExitsWithZero()
+    {
+        var (exitCode, stdout, _) = await RunAsync("--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Search_DefaultModeAfterIngest_IsHybrid()
+    {
+        _work.Write("docs/kettle.md", "# Kettle\n\nDescale the kettle every month with white vinegar.\n");
+        _work.Write("docs/garden.md", "# Garden\n\nWater the tomato plants every evening in summer.\n");
+        var ingest = await RunAsync("ingest", "docs");
+        Assert.True(ingest.ExitCode == 0, ingest.Stderr);
+
+        var hybrid = await RunAsync("search", "descale the kettle", "--json");
+        var bm25 = await RunAsync("search", "descale the kettle", "--json", "--mode", "bm25");
+
+        Assert.True(hybrid.ExitCode == 0, hybrid.Stderr);
+        using var json = JsonDocument.Parse(hybrid.Stdout);
+        var first = json.RootElement.GetProperty("results")[0];
+        Assert.Equal("kettle.md", first.GetProperty("source").GetString());
+
+        // Reciprocal rank fusion scores at most 1/61 per list: a rank-1 hit in both lists scores 2/61.
+        Assert.Equal(Math.Round(2.0 / 61, 4), first.GetProperty("score").GetDouble());
+        using var keyword = JsonDocument.Parse(bm25.Stdout);
+        Assert.True(keyword.RootElement.GetProperty("results")[0].GetProperty("score").GetDouble() > 2.0 / 61);
+    }
+
+    [Fact]
+    public async Task Search_VectorMode_FindsAParaphraseSharingNoContentWord()
+    {
+        _work.Write("docs/kettle.md", "# Kettle\n\nDescale the kettle every month with white vinegar.\n");
+        _work.Write("docs/garden.md", "# Garden\n\nWater the tomato plants every evening in summer.\n");
+        await RunAsync("ingest", "docs");
+
+        var (exitCode, stdout, stderr) = await RunAsync("search", "removing limescale from an electric jug", "--json", "--mode=vector", "--top-k=1");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal("kettle.md", JsonDocument.Parse(stdout).RootElement.GetProperty("results")[0].GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task Search_VectorModeOnAStoreWithoutEmbeddings_FailsNamingTheFix()
+    {
+        _work.Write("docs/a.txt", "Some text.");
+        var ingest = await RunAsync("ingest", "docs", "--no-embeddings");
+        Assert.True(ingest.ExitCode == 0, ingest.Stderr);
+
+        var (exitCode, stdout, stderr) = await RunAsync("search", "text", "--mode", "vector");
+        var keyword = await RunAsync("search", "text", "--json");
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains("--no-embeddings", stderr, StringComparison.Ordinal);
+        Assert.True(keyword.ExitCode == 0, keyword.Stderr);
+        Assert.Equal("a.txt", JsonDocument.Parse(keyword.Stdout).RootElement.GetProperty("results")[0].GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task Ingest_IntoAStoreFilledByAnotherEmbedder_FailsWithoutWriting()
+    {
+        _work.Write("docs/a.txt", "Some text.");
+        var storePath = Path.Combine(_work.Path, ".rag", "store.db");
+        await using (var store = await SqliteRagStore.OpenAsync(storePath))
+        {
+            await store.RecordEmbeddingModelAsync(new EmbeddingModelIdentity("openai", "text-embedding-3-small", 384));
+        }
+
+        var (exitCode, _, stderr) = await RunAsync("ingest", "docs");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("text-embedding-3-small", stderr, StringComparison.Ordinal);
+        await using var reopened = await SqliteRagStore.OpenAsync(storePath);
+        Assert.Equal((0, 0), await reopened.CountAsync());
     }
 }

@@ -60,7 +60,11 @@ internal sealed class HashedBagOfWordsEmbedder : IEmbeddingGenerator<string, Emb
         return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(list.Select(v => new Embedding<float>(Embed(v)))));
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+    /// <summary>What <see cref="GetService"/> reports as the embedder's metadata; none by default.</summary>
+    public EmbeddingGeneratorMetadata? Metadata { get; init; }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType == typeof(EmbeddingGeneratorMetadata) && serviceKey is null ? Metadata : null;
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Agents.Backends.Onnx;
 using Agents.Evaluation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ namespace Agents.Samples.Eval;
 public sealed class EvalConfig : IDisposable
 {
     private readonly List<ServiceProvider> _providers = [];
+    private MiniLmEmbeddingGenerator? _embedder;
 
     private EvalConfig()
     {
@@ -64,6 +66,8 @@ public sealed class EvalConfig : IDisposable
         {
             provider.Dispose();
         }
+
+        _embedder?.Dispose();
     }
 
     private static T Get<T>(IConfiguration section, string key, T fallback)
@@ -85,6 +89,18 @@ public sealed class EvalConfig : IDisposable
         if (root.GetSection("metrics").Exists())
         {
             RunnerOptions.Metrics = [.. root.GetSection("metrics").GetChildren().Select(c => c.Value ?? string.Empty)];
+        }
+
+        // "semantic" embeds with the offline MiniLM model unless the file says "embedder": "none".
+        var embedder = root["embedder"] ?? "minilm";
+        if (embedder is not ("minilm" or "none"))
+        {
+            throw new UsageException($"config: embedder '{embedder}' is not one of minilm, none.");
+        }
+
+        if (embedder == "minilm" && RunnerOptions.Metrics.Contains(EvalMetricNames.Semantic))
+        {
+            RunnerOptions.Embedder = _embedder = new MiniLmEmbeddingGenerator();
         }
 
         if (root["jsonSchemaFile"] is { Length: > 0 } schemaFile)

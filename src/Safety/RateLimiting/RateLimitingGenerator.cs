@@ -319,7 +319,8 @@ public sealed class RateLimitingGenerator : DelegatingGenerator
             {
                 if (ticket is not null && usage is not null)
                 {
-                    await ticket.ReconcileAsync(usage.TotalTokens).ConfigureAwait(false);
+                    // Summed as long and clamped: a backend reporting nonsense must not overflow or mint budget.
+                    await ticket.ReconcileAsync(Math.Max(0L, (long)usage.PromptTokens + usage.CompletionTokens)).ConfigureAwait(false);
                 }
             }
             finally

@@ -59,14 +59,24 @@ internal sealed class RedisRateBudget : IRateBudget
         }
 
         var keys = Keys(tenant);
+        if (keys.Length == 0)
+        {
+            // Only tenant limits are set and the request has no tenant: nothing applies.
+            return BudgetDecision.Admit(new RedisTicket(this, keys, string.Empty, tokens), "distributed");
+        }
+
         var values = new List<RedisValue>(3 + (keys.Length / 3 * 2))
         {
             _windowMs,
             tokens,
             Guid.NewGuid().ToString("N"),
         };
-        AddLimits(values, _globalLimits);
-        if (keys.Length > 3)
+        if (WithGlobal)
+        {
+            AddLimits(values, _globalLimits);
+        }
+
+        if (WithTenant(tenant))
         {
             AddLimits(values, _tenantLimits);
         }
@@ -138,14 +148,24 @@ internal sealed class RedisRateBudget : IRateBudget
         }
     }
 
+    // A partition without limits is not stored: no keys, no work in the script.
+    private bool WithGlobal => !_globalLimits.IsUnlimited;
+
+    private bool WithTenant(string? tenant) => tenant is not null && !_tenantLimits.IsUnlimited;
+
     private RedisKey[] Keys(string? tenant)
     {
-        var withTenant = tenant is not null && !_tenantLimits.IsUnlimited;
-        var keys = new RedisKey[withTenant ? 6 : 3];
-        Fill(keys, 0, GlobalPartition);
-        if (withTenant)
+        var keys = new RedisKey[((WithGlobal ? 1 : 0) + (WithTenant(tenant) ? 1 : 0)) * 3];
+        var offset = 0;
+        if (WithGlobal)
         {
-            Fill(keys, 3, "t:" + SafeTenant(tenant!));
+            Fill(keys, offset, GlobalPartition);
+            offset += 3;
+        }
+
+        if (WithTenant(tenant))
+        {
+            Fill(keys, offset, "t:" + SafeTenant(tenant!));
         }
 
         return keys;
@@ -168,6 +188,11 @@ internal sealed class RedisRateBudget : IRateBudget
     {
         public override async ValueTask ReconcileAsync(long actualTokens)
         {
+            if (keys.Length == 0)
+            {
+                return;
+            }
+
             try
             {
                 await owner._connection.GetDatabase()

@@ -25,7 +25,8 @@ internal sealed class BudgetDecision
     public string Scope { get; }
 
     /// <summary>Gets whether waiting can help.</summary>
-    public bool CanWait => Ticket is null && RetryAfter is not null && Reason is not RateLimitRejectionReason.TooLarge;
+    /// <remarks>Never for a request too large for any window, nor while failing closed: that refuses at once, as documented.</remarks>
+    public bool CanWait => Ticket is null && RetryAfter is not null && Reason is not (RateLimitRejectionReason.TooLarge or RateLimitRejectionReason.Unavailable);
 
     public static BudgetDecision Admit(BudgetTicket ticket, string scope) => new(ticket, null, RateLimitRejectionReason.None, scope);
 

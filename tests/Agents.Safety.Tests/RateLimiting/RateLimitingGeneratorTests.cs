@@ -484,6 +484,49 @@ public sealed class RateLimitingGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task GenerateAsync_ResponseArrivesAfterItsWindowExpired_ReconciliationChangesNothing()
+    {
+        var release = new TaskCompletionSource<GenerationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var inner = new TestGenerator
+        {
+            GenerateAsyncCallback = (_, _) => Interlocked.Increment(ref calls) == 1
+                ? release.Task
+                : Task.FromResult(new GenerationResult("x")),
+        };
+        using var generator = Create(o => o.TokensPerMinute = 1000, inner: inner);
+        var slow = generator.GenerateAsync(Request(maxTokens: 400));
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        // Its 500 tokens already left the window; reconciling to 0 must not credit them a second time.
+        release.SetResult(new GenerationResult("late") { Usage = new Usage() });
+        await slow.WaitAsync(Guard);
+        await generator.GenerateAsync(Request(maxTokens: 400));
+        await generator.GenerateAsync(Request(maxTokens: 400));
+        await Assert.ThrowsAsync<RateLimitedException>(() => generator.GenerateAsync(Request(maxTokens: 400)));
+    }
+
+    [Fact]
+    public async Task Metrics_RejectionReason_NamesTheLimitThatRefused()
+    {
+        using var rejected = new MetricCollector<long>(_meters, RateLimitingMetrics.MeterName, "agents.rate_limit.rejected");
+        using var generator = Create(o =>
+        {
+            o.RequestsPerMinute = 2;
+            o.TokensPerMinute = 1000;
+        });
+        await generator.GenerateAsync(Request(maxTokens: 700));
+        await Assert.ThrowsAsync<RateLimitedException>(() => generator.GenerateAsync(Request(maxTokens: 700)));
+        await generator.GenerateAsync(Request(maxTokens: 1));
+        await Assert.ThrowsAsync<RateLimitedException>(() => generator.GenerateAsync(Request(maxTokens: 1)));
+        await Assert.ThrowsAsync<RateLimitedException>(() => generator.GenerateAsync(Request(maxTokens: 5000)));
+
+        Assert.Equal(
+            ["tokens", "requests", "too_large"],
+            rejected.GetMeasurementSnapshot().Select(m => (string?)m.Tags["agents.rate_limit.reason"]));
+    }
+
+    [Fact]
     public async Task UseRateLimiting_BuildsTheMiddlewareWithTheServicesClock()
     {
         var inner = UsageReportingGenerator.Create(_time, _calls, _ => null);

@@ -116,6 +116,7 @@ public sealed class RedisRateLimitingTests : IDisposable
             o =>
             {
                 o.RequestsPerMinute = 100;
+                o.MaxQueueWait = TimeSpan.FromMinutes(1);
                 o.Distributed!.WhenUnavailable = RedisUnavailableBehavior.FailClosed;
                 o.Distributed.UnavailableRetryInterval = TimeSpan.FromSeconds(7);
             },
@@ -124,7 +125,11 @@ public sealed class RedisRateLimitingTests : IDisposable
 
         redis.Stop();
         var first = await Assert.ThrowsAsync<RateLimitedException>(() => generator.GenerateAsync(Request()));
-        var second = await Assert.ThrowsAsync<RateLimitedException>(() => generator.GenerateAsync(Request()));
+        var secondCall = generator.GenerateAsync(Request());
+
+        // Refused at once, although MaxQueueWait would allow waiting for Redis to come back.
+        Assert.True(secondCall.IsCompleted);
+        var second = await Assert.ThrowsAsync<RateLimitedException>(() => secondCall);
 
         Assert.Contains("Redis", first.Message, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(7), first.RetryAfter);

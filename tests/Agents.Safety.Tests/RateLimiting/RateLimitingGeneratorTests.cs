@@ -497,11 +497,12 @@ public sealed class RateLimitingGeneratorTests : IDisposable
         using var generator = Create(o => o.TokensPerMinute = 1000, inner: inner);
         var slow = generator.GenerateAsync(Request(maxTokens: 400));
         _time.Advance(TimeSpan.FromMinutes(2));
+        await generator.GenerateAsync(Request(maxTokens: 400));
 
-        // Its 500 tokens already left the window; reconciling to 0 must not credit them a second time.
+        // The slow request's 500 tokens left the window when the second was admitted; reconciling it to 0 now must
+        // not credit them a second time.
         release.SetResult(new GenerationResult("late") { Usage = new Usage() });
         await slow.WaitAsync(Guard);
-        await generator.GenerateAsync(Request(maxTokens: 400));
         await generator.GenerateAsync(Request(maxTokens: 400));
         await Assert.ThrowsAsync<RateLimitedException>(() => generator.GenerateAsync(Request(maxTokens: 400)));
     }

@@ -112,16 +112,21 @@ public sealed class Agent : IAgent
     private async IAsyncEnumerable<AgentEvent> StreamCoreAsync(
         IReadOnlyList<Message> conversation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The run writes events into a small bounded channel (it waits while the reader is behind); the reader leaving
-        // early cancels the run.
-        var channel = Channel.CreateBounded<AgentEvent>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        // The run hands each event over only when the reader asks for the next one, so a reader that stops early
+        // stops the run at its next event (its cancellation token fires) instead of letting it work on unread.
+        var channel = Channel.CreateBounded<AgentEvent>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var demand = new SemaphoreSlim(0);
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = Task.Run(
             async () =>
             {
                 try
                 {
-                    await new AgentRun(this, conversation, stream: true, (e, ct) => channel.Writer.WriteAsync(e, ct))
+                    await new AgentRun(this, conversation, stream: true, async (e, ct) =>
+                        {
+                            await demand.WaitAsync(ct).ConfigureAwait(false);
+                            await channel.Writer.WriteAsync(e, ct).ConfigureAwait(false);
+                        })
                         .ExecuteAsync(runCancellation.Token).ConfigureAwait(false);
                 }
                 finally
@@ -133,9 +138,15 @@ public sealed class Agent : IAgent
 
         try
         {
-            while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (true)
             {
-                while (channel.Reader.TryRead(out var item))
+                demand.Release();
+                if (!await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (channel.Reader.TryRead(out var item))
                 {
                     yield return item;
                 }

@@ -193,8 +193,20 @@ internal sealed class ToolExecutor
             return text;
         }
 
-        var note = string.Create(CultureInfo.InvariantCulture, $"\n[tool output truncated: {text.Length - maxLength} more characters]");
-        var keep = Math.Max(0, maxLength - note.Length);
+        // The note states exactly how many characters were left out, and the cut text with it fits the limit (the
+        // note's own length depends on that count, so settle it in a few rounds).
+        static string Note(int omitted) => string.Create(CultureInfo.InvariantCulture, $"\n[tool output truncated: {omitted} more characters]");
+        var keep = maxLength;
+        for (var round = 0; round < 4; round++)
+        {
+            var fitted = Math.Max(0, maxLength - Note(text.Length - keep).Length);
+            if (fitted == keep)
+            {
+                break;
+            }
+
+            keep = fitted;
+        }
 
         // Never split a surrogate pair: half a character is not text.
         if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
@@ -202,6 +214,6 @@ internal sealed class ToolExecutor
             keep--;
         }
 
-        return text[..keep] + note;
+        return text[..keep] + Note(text.Length - keep);
     }
 }

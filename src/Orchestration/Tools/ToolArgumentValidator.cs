@@ -12,6 +12,9 @@ internal sealed class ToolArgumentValidator
     private const int MaxReportedErrors = 8;
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List };
 
+    // Schema generators add keywords of their own (Semantic Kernel adds "condition"): they are annotations, not errors.
+    private static readonly Dialect Lenient = Dialect.Draft202012.With([], allowUnknownKeywords: true);
+
     private readonly JsonSchema _schema;
 
     private ToolArgumentValidator(JsonSchema schema) => _schema = schema;
@@ -21,7 +24,7 @@ internal sealed class ToolArgumentValidator
         try
         {
             // A private registry per schema: tool schemas never collide in (or leak into) the library's global one.
-            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Lenient };
             return new(JsonSchema.Build(definition.ParametersSchema, options));
         }
         catch (Exception ex) when (ex is JsonSchemaException or JsonException or ArgumentException or InvalidOperationException or KeyNotFoundException)

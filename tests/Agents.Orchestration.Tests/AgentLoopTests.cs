@@ -259,7 +259,7 @@ public class AgentLoopTests
     public async Task RunAsync_CancelledWhileToolRuns_ThrowsOperationCanceled()
     {
         using var cancellation = new CancellationTokenSource();
-        var toolCancelled = false;
+        var toolCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new AgentOptions { Name = "cancel" };
         options.Tools.Add(AgentTool.FromDelegate(async (CancellationToken ct) =>
         {
@@ -270,7 +270,7 @@ public class AgentLoopTests
             }
             catch (OperationCanceledException)
             {
-                toolCancelled = true;
+                toolCancelled.SetResult();
                 throw;
             }
 
@@ -280,7 +280,7 @@ public class AgentLoopTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new Agent(script.Generator, options).RunAsync("go", cancellation.Token));
 
-        Assert.True(toolCancelled);
+        await toolCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, script.Remaining);
     }
 

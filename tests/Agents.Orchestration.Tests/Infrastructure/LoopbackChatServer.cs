@@ -43,12 +43,62 @@ internal sealed class LoopbackChatServer : IAsyncDisposable
                 return;
             }
 
+            var completion = step(body);
+            if (body.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
+            {
+                context.Response.ContentType = "text/event-stream";
+                foreach (var chunk in ToChunks(completion))
+                {
+                    await context.Response.WriteAsync("data: " + chunk + "\n\n", context.RequestAborted);
+                }
+
+                await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
+                return;
+            }
+
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(step(body), context.RequestAborted);
+            await context.Response.WriteAsync(completion, context.RequestAborted);
         });
         await app.StartAsync();
         server.BaseAddress = new Uri(new Uri(app.Urls.First()), "/v1/");
         return server;
+    }
+
+    /// <summary>Turns a whole completion into the stream chunks that would have produced it.</summary>
+    private static IEnumerable<string> ToChunks(string completionJson)
+    {
+        var completion = JsonDocument.Parse(completionJson).RootElement;
+        var choice = completion.GetProperty("choices")[0];
+        var message = choice.GetProperty("message");
+        var delta = new Dictionary<string, object?> { ["role"] = "assistant" };
+        if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+        {
+            delta["content"] = content.GetString();
+        }
+
+        if (message.TryGetProperty("tool_calls", out var calls))
+        {
+            delta["tool_calls"] = calls.EnumerateArray().Select((c, i) => new
+            {
+                index = i,
+                id = c.GetProperty("id").GetString(),
+                type = "function",
+                function = new { name = c.GetProperty("function").GetProperty("name").GetString(), arguments = c.GetProperty("function").GetProperty("arguments").GetString() },
+            }).ToArray();
+        }
+
+        string Chunk(object choices, object? usage = null) => JsonSerializer.Serialize(new
+        {
+            id = completion.GetProperty("id").GetString(),
+            @object = "chat.completion.chunk",
+            model = completion.GetProperty("model").GetString(),
+            choices,
+            usage,
+        });
+
+        yield return Chunk(new[] { new { index = 0, delta = (object)delta, finish_reason = (string?)null } });
+        yield return Chunk(new[] { new { index = 0, delta = (object)new { }, finish_reason = choice.GetProperty("finish_reason").GetString() } });
+        yield return Chunk(Array.Empty<object>(), completion.GetProperty("usage").Clone());
     }
 
     public LoopbackChatServer Then(Func<JsonElement, string> step)

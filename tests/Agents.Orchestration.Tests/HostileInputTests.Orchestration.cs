@@ -150,4 +150,32 @@ public partial class HostileInputTests
         Assert.False(cut.Length > 0 && char.IsHighSurrogate(cut[^1]));
         Assert.Equal(0, cut.Length % 2);
     }
+
+    [Fact]
+    public async Task ToolCalls_WithoutIds_GetIdsTheirResultsAnswer()
+    {
+        var options = new AgentOptions { Name = "ids" };
+        options.Tools.Add(BuiltInTools.Calculator());
+        var script = new ScriptedGenerator()
+            .Then(_ => ScriptedGenerator.CallResult(new ToolCall(string.Empty, "calculator", """{"expression":"1+1"}"""), new ToolCall(string.Empty, "calculator", """{"expression":"2+2"}""")))
+            .ThenAnswer("ok");
+
+        var result = await new Agent(script.Generator, options).RunAsync("go");
+
+        Assert.Equal(["call_1_1", "call_1_2"], result.Messages[1].ToolCalls.Select(c => c.Id));
+        Assert.Equal(["call_1_1", "call_1_2"], result.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.ToolCallId));
+    }
+
+    [Fact]
+    public async Task ToolOutput_GuardRunsOnTheCutText_SoAHugeOutputCannotStallIt()
+    {
+        var guard = new RecordingGuard();
+        var options = new AgentOptions { Name = "big", ContentGuard = guard, MaxToolOutputLength = 500 };
+        options.Tools.Add(AgentTool.FromDelegate(() => new string('a', 5_000_000), "flood"));
+        var script = new ScriptedGenerator().ThenCall(("flood", "{}")).ThenAnswer("ok");
+
+        await new Agent(script.Generator, options).RunAsync("go");
+
+        Assert.True(Assert.Single(guard.Inspected).Text.Length <= 500);
+    }
 }

@@ -84,7 +84,7 @@ internal sealed class AgentRun
                     _usage += usage;
                 }
 
-                var reply = result.Message with { Role = MessageRole.Assistant };
+                var reply = WithCallIds(result.Message with { Role = MessageRole.Assistant }, step);
                 _transcript.Add(reply);
                 _prompt.Add(reply);
                 stepActivity?.SetTag(AgentTelemetry.StepToolCalls, reply.ToolCalls.Count);
@@ -196,6 +196,20 @@ internal sealed class AgentRun
         AgentLog.RunFinished(_agent.Logger, _options.Name, step);
         await EmitAsync(new AgentFinalAnswerEvent(_options.Name, step, result), cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>Gives calls the backend left without an id one (tool results must name the call they answer).</summary>
+    private static Message WithCallIds(Message reply, int step)
+    {
+        if (reply.ToolCalls.All(c => !string.IsNullOrEmpty(c.Id)))
+        {
+            return reply;
+        }
+
+        return reply with
+        {
+            ToolCalls = [.. reply.ToolCalls.Select((c, i) => string.IsNullOrEmpty(c.Id) ? c with { Id = FormattableString.Invariant($"call_{step}_{i + 1}") } : c)],
+        };
     }
 
     private ValueTask EmitAsync(AgentEvent agentEvent, CancellationToken cancellationToken) =>

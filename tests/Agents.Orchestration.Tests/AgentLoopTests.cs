@@ -123,6 +123,46 @@ public class AgentLoopTests
     }
 
     [Fact]
+    public async Task RunAsync_MaxParallelTwo_NeverRunsMoreThanTwoCallsAtOnce()
+    {
+        var running = 0;
+        var maxRunning = 0;
+        var twoStarted = new SemaphoreSlim(0);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new AgentOptions { Name = "gated", MaxParallelToolCalls = 2 };
+        options.Tools.Add(AgentTool.FromDelegate(async () =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref maxRunning, now);
+            if (now == 2)
+            {
+                twoStarted.Release();
+            }
+
+            await release.Task;
+            Interlocked.Decrement(ref running);
+            return "ok";
+        }, "work"));
+        var script = new ScriptedGenerator().ThenCall(("work", "{}"), ("work", "{}"), ("work", "{}"), ("work", "{}")).ThenAnswer("done");
+
+        var run = new Agent(script.Generator, options).RunAsync("go");
+        Assert.True(await twoStarted.WaitAsync(TimeSpan.FromSeconds(30)));
+        release.SetResult();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, maxRunning);
+        Assert.Equal(4, result.Messages.Count(m => m.Role == MessageRole.Tool && m.Text == "ok"));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Fact]
     public async Task RunAsync_MalformedCalls_AreAnsweredAsErrorsAndTheModelCorrects()
     {
         var calls = new List<(int, int)>();
@@ -301,13 +341,19 @@ public class AgentLoopTests
         var options = new AgentOptions { Name = "reader", AllowedTools = new HashSet<string> { "add" } };
         options.Tools.Add(AddTool());
         options.Tools.Add(AgentTool.FromDelegate(() => deleted = true, "delete_everything"));
-        var script = new ScriptedGenerator().ThenCall(("delete_everything", "{}")).ThenAnswer("refused");
+        var script = new ScriptedGenerator().ThenCall(("delete_everything", "{}"), ("rm_rf", "{}")).ThenAnswer("refused");
 
-        var result = await new Agent(script.Generator, options).RunAsync("go");
+        var events = new List<AgentEvent>();
+        await foreach (var e in new Agent(script.Generator, options).RunStreamingAsync("go"))
+        {
+            events.Add(e);
+        }
 
+        var result = events.OfType<AgentFinalAnswerEvent>().Single().Result;
+        Assert.Equal([ToolCallStatus.NotAllowed, ToolCallStatus.UnknownTool], events.OfType<ToolResultEvent>().Select(e => e.Status));
         Assert.False(deleted);
         Assert.Equal(["add"], script.Requests[0].Options!.Tools!.Select(t => t.Name));
-        Assert.Contains("no tool named 'delete_everything' available", result.Messages.Single(m => m.Role == MessageRole.Tool).Text, StringComparison.Ordinal);
+        Assert.Contains("no tool named 'delete_everything' available", result.Messages.First(m => m.Role == MessageRole.Tool).Text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -57,7 +57,6 @@ internal sealed class AgentRun
     private async Task<AgentRunResult> LoopAsync(Activity? runActivity, CancellationToken cancellationToken)
     {
         var instructions = string.IsNullOrWhiteSpace(_options.Instructions) ? null : Message.System(_options.Instructions);
-        var instructionTokens = instructions is null ? 0 : TokenCounter.Estimate(instructions.Text) + 4;
         for (var step = 1; step <= _options.MaxSteps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -67,7 +66,7 @@ internal sealed class AgentRun
                 if (_memory is not null)
                 {
                     var trims = _memory.Trims;
-                    if (await _memory.FitAsync(_prompt, instructionTokens, cancellationToken).ConfigureAwait(false) is { } summaryUsage)
+                    if (await _memory.FitAsync(_prompt, instructions, cancellationToken).ConfigureAwait(false) is { } summaryUsage)
                     {
                         _usage += summaryUsage;
                     }

@@ -25,10 +25,11 @@ internal sealed class ConversationMemory
     /// <summary>Gets how many trims this run made.</summary>
     public int Trims { get; private set; }
 
-    /// <summary>Trims <paramref name="prompt"/> in place when, with <paramref name="fixedTokens"/> (the instructions), it is over budget.</summary>
+    /// <summary>Trims <paramref name="prompt"/> in place when, with <paramref name="instructions"/>, it is over budget.</summary>
     /// <returns>The usage of the summarisation call, if one was made.</returns>
-    public async Task<Usage?> FitAsync(List<Message> prompt, int fixedTokens, CancellationToken cancellationToken)
+    public async Task<Usage?> FitAsync(List<Message> prompt, Message? instructions, CancellationToken cancellationToken)
     {
+        var fixedTokens = instructions is null ? 0 : _counter.Count(instructions);
         var counts = prompt.Select(_counter.Count).ToList();
         if (fixedTokens + counts.Sum() <= _options.TokenBudget)
         {

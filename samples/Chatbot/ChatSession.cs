@@ -4,7 +4,7 @@ using System.Text;
 namespace Agents.Samples.Chatbot;
 
 /// <summary>A conversation: the history, the system prompt, and the figures of the last answer.</summary>
-public sealed class ChatSession(IGenerator generator, ChatbotOptions options)
+public sealed partial class ChatSession(IGenerator generator, ChatbotOptions options)
 {
     private readonly List<Message> _history = [];
 
@@ -26,6 +26,11 @@ public sealed class ChatSession(IGenerator generator, ChatbotOptions options)
     /// <remarks>A cancelled answer is not added to the history, so the next question starts from a clean state.</remarks>
     public async Task<TurnResult> AskAsync(string userText, Action<string> onText, CancellationToken cancellationToken)
     {
+        if (options.Tools)
+        {
+            return await AskWithToolsAsync(userText, onText, cancellationToken).ConfigureAwait(false);
+        }
+
         var messages = new List<Message>();
         if (!string.IsNullOrWhiteSpace(SystemPrompt))
         {

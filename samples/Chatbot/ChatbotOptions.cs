@@ -37,6 +37,12 @@ public sealed class ChatbotOptions
 
     public bool PrefixCache { get; set; }
 
+    /// <summary>--tools: answer with an agent that may call calculator, current_time and (with --store) search_docs.</summary>
+    public bool Tools { get; set; }
+
+    /// <summary>--store: the RagQa store search_docs searches.</summary>
+    public string? StorePath { get; set; }
+
     public GenerationOptions ToGenerationOptions() => new()
     {
         MaxTokens = MaxTokens,

@@ -81,7 +81,7 @@ public static class ChatbotProgram
     private static async Task<int> RunOneShotAsync(
         IGenerator generator, ChatbotOptions options, string prompt, TextWriter output, TextWriter error, AnswerCancellation cancellation)
     {
-        var session = new ChatSession(generator, options);
+        var session = new ChatSession(generator, options) { OnToolActivity = line => error.WriteLine(line) };
         var turn = cancellation.Begin(CancellationToken.None);
         try
         {
@@ -115,7 +115,7 @@ public static class ChatbotProgram
     private static async Task<int> RunConversationAsync(
         IGenerator generator, ChatbotOptions options, TextReader input, IChatView view, AnswerCancellation cancellation)
     {
-        var session = new ChatSession(generator, options);
+        var session = new ChatSession(generator, options) { OnToolActivity = view.Info };
         view.Welcome(options.Backend, options.Model);
         while (true)
         {

@@ -22,6 +22,8 @@ public static class CommandLine
           --prompt <text>         one-shot: answer this and exit
           --json                  with --prompt: print one JSON object
           --prefix-cache          reuse the KV state of earlier turns (local backend)
+          --tools                 let the model call tools: calculator, current_time, search_docs (with --store)
+          --store <file>          a RagQa store (.rag/store.db) for the search_docs tool
           --verbose               log warnings and errors to stderr
           --help                  this text
         Commands while chatting: /reset, /system <text>, /stats, /help, /exit. Ctrl+C stops the current answer.
@@ -61,6 +63,8 @@ public static class CommandLine
                 case "--json": options.Json = true; break;
                 case "--verbose": options.Verbose = true; break;
                 case "--prefix-cache": options.PrefixCache = true; break;
+                case "--tools": options.Tools = true; break;
+                case "--store": options.StorePath = Value(); break;
                 case "--help" or "-h": options.ShowHelp = true; break;
                 default: throw new UsageException($"unknown option '{flag}' (see --help).");
             }
@@ -81,6 +85,7 @@ public static class CommandLine
             throw new UsageException("--prefix-cache is only available with --backend local (hosted providers cache prompts themselves).");
         }
 
+        ToolFlags.Check(options);
         return options;
     }
 

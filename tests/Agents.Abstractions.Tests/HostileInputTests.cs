@@ -68,4 +68,59 @@ public partial class HostileInputTests
 
         GenerationRequestValidator.Validate(GenerationRequest.FromPrompt("hi", options));
     }
+
+    [Fact]
+    public void Validate_MinPBoundaries_ZeroAndOneAcceptedJustOutsideRejected()
+    {
+        GenerationRequestValidator.Validate(GenerationRequest.FromPrompt("hi", new GenerationOptions { MinP = 0f }));
+        GenerationRequestValidator.Validate(GenerationRequest.FromPrompt("hi", new GenerationOptions { MinP = 1f }));
+
+        Assert.Equal("MinP", Assert.ThrowsAny<ArgumentException>(
+            () => GenerationRequestValidator.Validate(GenerationRequest.FromPrompt("hi", new GenerationOptions { MinP = 1.0001f }))).ParamName);
+        Assert.Equal("MinP", Assert.ThrowsAny<ArgumentException>(
+            () => GenerationRequestValidator.Validate(GenerationRequest.FromPrompt("hi", new GenerationOptions { MinP = -0.0001f }))).ParamName);
+    }
+
+    [Theory]
+    [InlineData(0, 0, true)]
+    [InlineData(3, 3, true)]
+    [InlineData(3, 0, true)]
+    [InlineData(-1, 0, false)]
+    [InlineData(0, -1, false)]
+    [InlineData(2, 3, false)]
+    public void Validate_CacheHintCounts_AtTheirBoundaries(int stable, int shared, bool valid)
+    {
+        var options = new GenerationOptions { CacheHint = new CacheHint { StablePrefixMessageCount = stable, SharedPrefixMessageCount = shared } };
+        var request = GenerationRequest.FromPrompt("hi", options);
+
+        if (valid)
+        {
+            GenerationRequestValidator.Validate(request);
+        }
+        else
+        {
+            Assert.Equal("CacheHint", Assert.ThrowsAny<ArgumentException>(() => GenerationRequestValidator.Validate(request)).ParamName);
+        }
+    }
+
+    [Fact]
+    public void Validate_BoundaryValuesOfEveryRange_Accepted()
+    {
+        var options = new GenerationOptions
+        {
+            MaxTokens = 1, Temperature = 0f, TopP = float.Epsilon, TopK = 0, MinP = 1f, RepetitionPenalty = float.Epsilon,
+            FrequencyPenalty = float.MaxValue, PresencePenalty = float.MinValue, StopSequences = ["x"],
+        };
+
+        GenerationRequestValidator.Validate(GenerationRequest.FromPrompt("hi", options));
+    }
+
+    [Fact]
+    public void ContextWindowExceededException_HugeRequest_MessageSumsWithoutOverflow()
+    {
+        var error = new ContextWindowExceededException(10, 512, int.MaxValue);
+
+        Assert.Contains("2147483657 in all", error.Message, StringComparison.Ordinal);
+        Assert.Equal(int.MaxValue, error.RequestedCompletionTokens);
+    }
 }

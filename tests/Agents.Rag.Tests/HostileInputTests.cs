@@ -266,13 +266,20 @@ public sealed partial class HostileInputTests : IDisposable
         Assert.Equal(["a.txt"], await SourcesAsync(store));
     }
 
-    [Fact]
-    public void IngestionOptions_NonPositiveMaxLoadTime_ThrowsNamingIt()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-5.0)]
+    [InlineData(30.0 * 24 * 3600)]
+    public void IngestionOptions_MaxLoadTimeOutOfRange_ThrowsNamingIt(double seconds)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new IngestionOptions { MaxLoadTime = TimeSpan.Zero }.Validate());
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new IngestionOptions { MaxLoadTime = TimeSpan.FromSeconds(seconds) }.Validate());
 
         Assert.Equal("MaxLoadTime", error.ParamName);
     }
+
+    [Fact]
+    public void IngestionOptions_InfiniteMaxLoadTime_Accepted() =>
+        new IngestionOptions { MaxLoadTime = Timeout.InfiniteTimeSpan }.Validate();
 
     [Fact]
     public void LoaderLimits_BelowOne_Throw()

@@ -47,6 +47,6 @@ public sealed class ContextWindowExceededException : GeneratorException
     public int? RequestedCompletionTokens { get; }
 
     private static string FormatMessage(int promptTokens, int contextWindow, int? requested) => requested is { } max
-        ? $"The prompt has {promptTokens} tokens and {max} more were requested, {promptTokens + max} in all, over the context window of {contextWindow} tokens."
+        ? $"The prompt has {promptTokens} tokens and {max} more were requested, {(long)promptTokens + max} in all, over the context window of {contextWindow} tokens."
         : $"The prompt has {promptTokens} tokens, over the context window of {contextWindow} tokens.";
 }

@@ -15,7 +15,9 @@ public static class GenerationRequestValidator
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
     /// The request has no messages or a null message; or an option is out of range (MaxTokens &lt; 1, Temperature &lt; 0,
-    /// TopP outside (0, 1], TopK &lt; 0, MinP outside [0, 1], a beam width &lt; 1, an empty stop sequence). The exception's
+    /// TopP outside (0, 1], TopK &lt; 0, MinP outside [0, 1], RepetitionPenalty ≤ 0, a beam width &lt; 1, an empty stop
+    /// sequence), or a floating-point option (Temperature, TopP, MinP, RepetitionPenalty, FrequencyPenalty,
+    /// PresencePenalty) is NaN or infinite. The exception's
     /// <see cref="ArgumentException.ParamName"/> names the offending option.
     /// </exception>
     public static void Validate(GenerationRequest request)
@@ -74,6 +76,17 @@ public static class GenerationRequestValidator
         if (options.RepetitionPenalty is { } r && (!(r > 0) || !float.IsFinite(r)))
         {
             throw new ArgumentOutOfRangeException(nameof(options.RepetitionPenalty), r, "RepetitionPenalty must be a finite number > 0.");
+        }
+
+        // NaN or an infinity would reach the native sampler, which turns every logit into NaN.
+        if (options.FrequencyPenalty is { } f && !float.IsFinite(f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options.FrequencyPenalty), f, "FrequencyPenalty must be a finite number.");
+        }
+
+        if (options.PresencePenalty is { } pp && !float.IsFinite(pp))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options.PresencePenalty), pp, "PresencePenalty must be a finite number.");
         }
 
         if (options.Decoding is { BeamWidth: < 1 } decoding)

@@ -235,7 +235,7 @@ public sealed partial class LlamaGenerator : IGenerator
             return 0;
         }
 
-        var shared = _tokenizer.TokenizeNative(_formatter.Format([.. messages.Take(count)]), addBos: true, parseSpecial: true);
+        var shared = _promptBuilder.Tokenize([.. messages.Take(count)]) ?? [];
         var length = 0;
         var limit = Math.Min(shared.Length, prompt.Length);
         while (length < limit && shared[length] == prompt[length])

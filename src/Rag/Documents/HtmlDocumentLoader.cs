@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -8,6 +9,11 @@ namespace Agents.Rag;
 /// Loads HTML (<c>.html</c>, <c>.htm</c>): visible text only — scripts, styles, templates and hidden elements are
 /// dropped, block elements become line breaks — with one section per heading (<c>h1</c>…<c>h6</c>).
 /// </summary>
+/// <remarks>
+/// A page nested deeper than <see cref="MaxNestingDepth"/> is refused with a <see cref="DocumentLoadException"/>
+/// before it is parsed: the HTML tree builder's work grows with the square of the depth (200,000 nested
+/// <c>&lt;div&gt;</c> elements took minutes), and no real page needs it.
+/// </remarks>
 public sealed class HtmlDocumentLoader : IDocumentLoader
 {
     private static readonly HashSet<string> InvisibleElements = new(StringComparer.OrdinalIgnoreCase)
@@ -25,12 +31,31 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Extensions { get; } = [".html", ".htm", ".xhtml"];
 
+    /// <summary>Gets the deepest element nesting a page may have; deeper pages are refused.</summary>
+    /// <value>512 by default, the depth at which browsers' HTML parsers stop nesting.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is below 1.</exception>
+    public int MaxNestingDepth
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = 512;
+
     /// <inheritdoc/>
     public async Task<SourceDocument> LoadAsync(Stream content, string source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(source);
         var html = await TextDecoding.ReadTextAsync(content, source, cancellationToken).ConfigureAwait(false);
+        if (HtmlNestingScanner.ExceedsDepth(html, MaxNestingDepth, out var depth))
+        {
+            throw new DocumentLoadException(string.Create(
+                CultureInfo.InvariantCulture, $"'{source}' nests elements deeper than the limit of {MaxNestingDepth} (at least {depth} levels)."));
+        }
+
         var document = await new HtmlParser().ParseDocumentAsync(html, cancellationToken).ConfigureAwait(false);
         var writer = new VisibleTextWriter();
         if (document.Body is { } body)
@@ -57,37 +82,46 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
 
         public string Text => _text.ToString().TrimEnd();
 
-        public void Write(INode node, bool preformatted = false)
+        // An explicit stack rather than recursion: the parser may still build a tree deeper than the stack allows.
+        public void Write(INode root)
         {
-            switch (node)
+            var pending = new Stack<(INode Node, bool Preformatted, bool Closing)>();
+            pending.Push((root, false, false));
+            while (pending.Count > 0)
             {
-                case IText textNode:
-                    WriteText(textNode.Data, preformatted);
-                    break;
-                case IElement element when !IsHidden(element):
-                    var isBlock = BlockElements.Contains(element.LocalName);
-                    if (isBlock)
-                    {
-                        BreakLine();
-                    }
+                var (node, preformatted, closing) = pending.Pop();
+                if (closing)
+                {
+                    BreakLine();
+                    continue;
+                }
 
-                    if (element.LocalName.Length == 2 && element.LocalName[0] is 'h' or 'H' && char.IsAsciiDigit(element.LocalName[1]))
-                    {
-                        _headings.Add((_text.Length, element.LocalName[1] - '0', Collapse(element.TextContent)));
-                    }
+                switch (node)
+                {
+                    case IText textNode:
+                        WriteText(textNode.Data, preformatted);
+                        break;
+                    case IElement element when !IsHidden(element):
+                        var isBlock = BlockElements.Contains(element.LocalName);
+                        if (isBlock)
+                        {
+                            BreakLine();
+                            pending.Push((element, preformatted, true));
+                        }
 
-                    var keepWhitespace = preformatted || string.Equals(element.LocalName, "pre", StringComparison.OrdinalIgnoreCase);
-                    foreach (var child in element.ChildNodes)
-                    {
-                        Write(child, keepWhitespace);
-                    }
+                        if (element.LocalName.Length == 2 && element.LocalName[0] is 'h' or 'H' && char.IsAsciiDigit(element.LocalName[1]))
+                        {
+                            _headings.Add((_text.Length, element.LocalName[1] - '0', Collapse(element.TextContent)));
+                        }
 
-                    if (isBlock)
-                    {
-                        BreakLine();
-                    }
+                        var keepWhitespace = preformatted || string.Equals(element.LocalName, "pre", StringComparison.OrdinalIgnoreCase);
+                        for (var i = element.ChildNodes.Length - 1; i >= 0; i--)
+                        {
+                            pending.Push((element.ChildNodes[i], keepWhitespace, false));
+                        }
 
-                    break;
+                        break;
+                }
             }
         }
 

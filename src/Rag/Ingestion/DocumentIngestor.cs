@@ -8,13 +8,16 @@ namespace Agents.Rag;
 
 /// <summary>
 /// Ingests a folder into a <see cref="SqliteRagStore"/> incrementally: new files are added, changed ones (by
-/// content hash) replaced, unchanged ones skipped, and files that disappeared removed. Unreadable, binary, oversized
-/// and unsupported files are reported and passed over; the rest go on.
+/// content hash) replaced, unchanged ones skipped, and files that disappeared removed. Unreadable, binary, oversized,
+/// too deeply nested, too slow to load and unsupported files, and entries that are not regular files (FIFOs,
+/// devices, sockets), are reported and passed over; the rest go on.
 /// </summary>
 /// <remarks>
 /// Each file's update is one transaction: an exception or a crash part-way through a file leaves that file's
 /// previous version (or nothing, for a new file) in the store. An embedder's failure stops the ingestion with that
-/// exception — the files already done stay done, and running it again resumes where it stopped.
+/// exception — the files already done stay done, and running it again resumes where it stopped. A loader's failure,
+/// whatever its exception, skips only that file. Only files known to be gone are removed from the store: a stored
+/// file under a folder that could not be listed, or one that was skipped, stays.
 /// </remarks>
 public sealed class DocumentIngestor
 {
@@ -50,6 +53,9 @@ public sealed class DocumentIngestor
         _chunker = new TextChunker(_options.Chunking);
     }
 
+    /// <summary>Gets or sets how one folder is listed: the file system's listing unless a test simulates an I/O error.</summary>
+    internal Func<DirectoryInfo, IEnumerable<FileSystemInfo>>? ListFolder { get; set; }
+
     /// <summary>Brings the store up to date with the files under <paramref name="folder"/>.</summary>
     /// <param name="folder">The folder to ingest.</param>
     /// <param name="progress">Receives a report after each file; may be <see langword="null"/>.</param>
@@ -77,7 +83,7 @@ public sealed class DocumentIngestor
         var started = _timeProvider.GetTimestamp();
         var include = _options.Include.Select(p => new GlobPattern(p)).ToList();
         var exclude = _options.Exclude.Select(p => new GlobPattern(p)).ToList();
-        var (files, skipped) = FolderWalker.Walk(root, include, exclude, cancellationToken);
+        var (files, skipped, unlisted) = FolderWalker.Walk(root, include, exclude, cancellationToken, ListFolder);
 
         int added = 0, updated = 0, unchanged = 0, chunksWritten = 0;
         long bytesIngested = 0;
@@ -118,7 +124,7 @@ public sealed class DocumentIngestor
         var removed = 0;
         foreach (var stored in await _store.ListDocumentsAsync(root, cancellationToken).ConfigureAwait(false))
         {
-            if (!present.Contains(stored.Source) && await _store.RemoveDocumentAsync(root, stored.Source, cancellationToken).ConfigureAwait(false))
+            if (!present.Contains(stored.Source) && !FolderWalker.IsUnder(stored.Source, unlisted) && await _store.RemoveDocumentAsync(root, stored.Source, cancellationToken).ConfigureAwait(false))
             {
                 removed++;
             }
@@ -153,6 +159,14 @@ public sealed class DocumentIngestor
         try
         {
             var length = new FileInfo(fullPath).Length;
+
+            // FIFOs, devices and sockets report no length, and opening a FIFO blocks until someone writes to it: a file
+            // with nothing in it is never opened.
+            if (length == 0)
+            {
+                return FileOutcome.Skip("empty, or not a regular file (a FIFO, device or socket): not opened");
+            }
+
             if (length > _options.MaxFileBytes)
             {
                 return FileOutcome.Skip(string.Create(
@@ -173,22 +187,69 @@ public sealed class DocumentIngestor
             return new FileOutcome(FileOutcomeKind.Unchanged, 0, 0, null);
         }
 
-        SourceDocument document;
-        try
+        var (chunks, failure) = await LoadAndChunkAsync(loader, bytes, source, cancellationToken).ConfigureAwait(false);
+        if (chunks is null)
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            document = await loader.LoadAsync(stream, source, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DocumentLoadException exception)
-        {
-            return FileOutcome.Skip(exception.Message);
+            return FileOutcome.Skip(failure!);
         }
 
-        var chunks = _chunker.Chunk(document);
         var embeddings = _embedder is null ? null : await EmbedAsync(chunks, cancellationToken).ConfigureAwait(false);
         var record = new StoredDocument(root, source, hash, bytes.LongLength, _timeProvider.GetUtcNow());
         await _store.ReplaceDocumentAsync(record, chunks, embeddings, cancellationToken).ConfigureAwait(false);
         return new FileOutcome(previous is null ? FileOutcomeKind.Added : FileOutcomeKind.Updated, chunks.Count, bytes.LongLength, null);
+    }
+
+    /// <summary>
+    /// Loads and chunks one file off the caller's thread, within <see cref="IngestionOptions.MaxLoadTime"/>; any failure
+    /// of the loader (a parser's own exception included) becomes a reason to skip the file.
+    /// </summary>
+    private async Task<(IReadOnlyList<TextChunk>? Chunks, string? Failure)> LoadAndChunkAsync(
+        IDocumentLoader loader, byte[] bytes, string source, CancellationToken cancellationToken)
+    {
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = Task.Run(
+            async () =>
+            {
+                using var stream = new MemoryStream(bytes, writable: false);
+                var document = await loader.LoadAsync(stream, source, limit.Token).ConfigureAwait(false);
+                return _chunker.Chunk(document);
+            },
+            CancellationToken.None);
+        try
+        {
+            return (await work.WaitAsync(_options.MaxLoadTime, _timeProvider, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (TimeoutException)
+        {
+            // The loader is told to stop; one that does not is left to finish on its own, its result dropped.
+            await limit.CancelAsync().ConfigureAwait(false);
+            return (null, string.Create(CultureInfo.InvariantCulture, $"took longer than {_options.MaxLoadTime.TotalSeconds:0.###} s to load: abandoned"));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (DocumentLoadException exception)
+        {
+            return (null, exception.Message);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return (null, $"the {loader.GetType().Name} failed ({exception.GetType().Name}): {exception.Message}");
+        }
+        finally
+        {
+            // Disposed once the work ends, which may be after an abandoned load; its failure is observed there too.
+            _ = work.ContinueWith(
+                t =>
+                {
+                    _ = t.Exception;
+                    limit.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
     }
 
     private async Task<IReadOnlyList<ReadOnlyMemory<float>>> EmbedAsync(IReadOnlyList<TextChunk> chunks, CancellationToken cancellationToken)

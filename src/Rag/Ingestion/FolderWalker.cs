@@ -6,11 +6,27 @@ namespace Agents.Rag;
 /// </summary>
 internal static class FolderWalker
 {
-    public static (List<(string FullPath, string Source)> Files, List<SkippedFile> Skipped) Walk(
-        string root, IReadOnlyList<GlobPattern> include, IReadOnlyList<GlobPattern> exclude, CancellationToken cancellationToken)
+    /// <summary>Lists the files under <paramref name="root"/>.</summary>
+    /// <param name="root">The folder, a full path.</param>
+    /// <param name="include">The globs a file must match (none: every file).</param>
+    /// <param name="exclude">The globs of entries never listed.</param>
+    /// <param name="cancellationToken">Checked between folders.</param>
+    /// <param name="list">Lists one folder; the file system's listing by default (tests make it fail).</param>
+    /// <returns>
+    /// The files to ingest; the entries passed over, with reasons; and the folders that could not be listed (relative,
+    /// <c>.</c> for the root itself), whose stored files must not be taken for removed.
+    /// </returns>
+    public static (List<(string FullPath, string Source)> Files, List<SkippedFile> Skipped, List<string> UnlistedFolders) Walk(
+        string root,
+        IReadOnlyList<GlobPattern> include,
+        IReadOnlyList<GlobPattern> exclude,
+        CancellationToken cancellationToken,
+        Func<DirectoryInfo, IEnumerable<FileSystemInfo>>? list = null)
     {
+        list ??= static directory => directory.EnumerateFileSystemInfos();
         var files = new List<(string, string)>();
         var skipped = new List<SkippedFile>();
+        var unlisted = new List<string>();
         var pending = new Stack<DirectoryInfo>();
         pending.Push(new DirectoryInfo(root));
         while (pending.Count > 0)
@@ -20,11 +36,13 @@ internal static class FolderWalker
             IEnumerable<FileSystemInfo> entries;
             try
             {
-                entries = directory.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+                entries = list(directory).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                skipped.Add(new SkippedFile(Relative(root, directory.FullName) + "/", $"unreadable folder: {exception.Message}"));
+                var relative = Relative(root, directory.FullName);
+                skipped.Add(new SkippedFile(relative + "/", $"unreadable folder: {exception.Message}"));
+                unlisted.Add(relative);
                 continue;
             }
 
@@ -55,8 +73,12 @@ internal static class FolderWalker
         }
 
         files.Sort((a, b) => string.CompareOrdinal(a.Item2, b.Item2));
-        return (files, skipped);
+        return (files, skipped, unlisted);
     }
+
+    /// <summary>Gets whether <paramref name="source"/> lies under one of <paramref name="folders"/> (as <see cref="Walk"/> reports them).</summary>
+    public static bool IsUnder(string source, IReadOnlyList<string> folders) =>
+        folders.Any(f => f == "." || source.StartsWith(f + "/", StringComparison.Ordinal));
 
     public static string Relative(string root, string fullPath) =>
         Path.GetRelativePath(root, fullPath).Replace(Path.DirectorySeparatorChar, '/');

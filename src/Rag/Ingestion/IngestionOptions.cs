@@ -15,6 +15,13 @@ public sealed class IngestionOptions
     /// <value>50 MiB by default.</value>
     public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets the longest one file may take to load and chunk; a file that takes longer is skipped and reported,
+    /// and the rest of the folder goes on (the loader is told to stop through its cancellation token).
+    /// </summary>
+    /// <value>60 seconds by default; <see cref="Timeout.InfiniteTimeSpan"/> for no limit; at most 24 days.</value>
+    public TimeSpan MaxLoadTime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Gets or sets how documents are cut into chunks.</summary>
     public ChunkingOptions Chunking { get; set; } = new();
 
@@ -32,6 +39,11 @@ public sealed class IngestionOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFileBytes, 1, nameof(MaxFileBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(EmbeddingBatchSize, 1, nameof(EmbeddingBatchSize));
+        if (MaxLoadTime != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxLoadTime, TimeSpan.Zero, nameof(MaxLoadTime));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxLoadTime, TimeSpan.FromMilliseconds(int.MaxValue), nameof(MaxLoadTime));
+        }
         ArgumentNullException.ThrowIfNull(Chunking, nameof(Chunking));
         ArgumentNullException.ThrowIfNull(Loaders, nameof(Loaders));
         Chunking.Validate();

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Mutation testing, measured the way Polly measures it: Stryker.NET (the local tool in .config/dotnet-tools.json)
+# ignoring exception constructors, ConfigureAwait, logging, Dispose, block and statement removals, string mutations
+# and argument-null checks (bench/mutation/stryker-config.json). Writes bench/results/mutation.json as
+#   { "<project>": { "score": <percent>, "killed": n, "survived": n, "no_coverage": n, "timeout": n } }
+# merging with the projects already there. Slow (tens of minutes per project on two cores): not part of .ci/run.
+#
+# Usage: bench/mutation.sh [project ...] [-- extra stryker arguments, e.g. --mutate "**/Results/*.cs"]
+#   projects: abstractions (default), rag
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+projects=()
+extra=()
+while [[ $# -gt 0 ]]; do
+  if [[ "$1" == "--" ]]; then shift; extra=("$@"); break; fi
+  projects+=("$1"); shift
+done
+[[ ${#projects[@]} -eq 0 ]] && projects=(abstractions)
+
+dotnet tool restore >/dev/null
+results="bench/results/mutation.json"
+mkdir -p bench/results
+
+for name in "${projects[@]}"; do
+  case "$name" in
+    abstractions)
+      key="Agents.Abstractions"; project="src/Abstractions/Agents.Abstractions.csproj"
+      tests=(tests/Agents.Abstractions.Tests/Agents.Abstractions.Tests.csproj); scope=() ;;
+    rag)
+      # The retrieval core the issue measures: chunker, BM25 and rank fusion.
+      key="Agents.Rag (chunker, BM25, fusion)"; project="src/Rag/Agents.Rag.csproj"
+      tests=(tests/Agents.Rag.Tests/Agents.Rag.Tests.csproj)
+      scope=(--mutate "**/Chunking/*.cs" --mutate "**/Retrieval/Keyword/*.cs" --mutate "**/Retrieval/ReciprocalRankFusion.cs") ;;
+    *) echo "unknown project '$name' (abstractions, rag)" >&2; exit 2 ;;
+  esac
+
+  output="artifacts/mutation/$name"
+  rm -rf "$output"
+  test_args=()
+  for t in "${tests[@]}"; do test_args+=(--test-project "$root/$t"); done
+  echo "== stryker: $key"
+  # Run from the project under test's folder, naming the test projects.
+  (cd "$(dirname "$project")" && dotnet tool run dotnet-stryker \
+    --config-file "$root/bench/mutation/stryker-config.json" \
+    --project "$(basename "$project")" \
+    "${test_args[@]}" \
+    --output "$root/$output" \
+    --concurrency "${STRYKER_CONCURRENCY:-2}" \
+    "${scope[@]}" "${extra[@]}" \
+    </dev/null)
+
+  report="$(find "$output" -name 'mutation-report.json' | head -1)"
+  python3 - "$report" "$results" "$key" <<'PY'
+import json, sys
+report, results, key = sys.argv[1], sys.argv[2], sys.argv[3]
+counts = {"Killed": 0, "Survived": 0, "NoCoverage": 0, "Timeout": 0}
+with open(report) as f:
+    for file in json.load(f)["files"].values():
+        for mutant in file["mutants"]:
+            if mutant["status"] in counts:
+                counts[mutant["status"]] += 1
+detected = counts["Killed"] + counts["Timeout"]
+valid = detected + counts["Survived"] + counts["NoCoverage"]
+entry = {
+    "score": round(100.0 * detected / valid, 1) if valid else None,
+    "killed": counts["Killed"],
+    "survived": counts["Survived"],
+    "no_coverage": counts["NoCoverage"],
+    "timeout": counts["Timeout"],
+}
+try:
+    with open(results) as f:
+        data = json.load(f)
+except (FileNotFoundError, json.JSONDecodeError):
+    data = {}
+data[key] = entry
+with open(results, "w") as f:
+    json.dump(data, f, indent=2)
+    f.write("\n")
+print(f"{key}: {entry}")
+PY
+done

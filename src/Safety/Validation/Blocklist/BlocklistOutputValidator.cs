@@ -49,7 +49,7 @@ public sealed class BlocklistOutputValidator : IIncrementalOutputValidator
         _pattern = new Regex(
             $@"(?<![\p{{L}}\p{{N}}_])(?:{alternatives})(?![\p{{L}}\p{{N}}_])",
             RegexOptions.CultureInvariant | RegexOptions.Compiled,
-            TimeSpan.FromSeconds(1));
+            TimeSpan.FromSeconds(2));
     }
 
     /// <inheritdoc/>

@@ -309,7 +309,7 @@ public sealed partial class PiiDetector
     private static partial Regex PrivateKeyPattern();
 
     [GeneratedRegex(
-        @"\b(?:api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|bearer|password|passwd|pwd|client[_-]?secret)\b[""']?\s*[:=]\s*[""']?(?<value>[^\s""',;]{8,})",
+        @"\b(?:api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|bearer|password|passwd|pwd|client[_-]?secret)\b[""']?\s*[:=]\s*[""']?(?<value>[^\s""',;\[][^\s""',;]{7,})",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex SecretAssignmentPattern();
 

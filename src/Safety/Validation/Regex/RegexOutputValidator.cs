@@ -14,7 +14,7 @@ namespace Agents.Safety.Validation;
 public class RegexOutputValidator : IOutputValidator
 {
     /// <summary>The match timeout used unless one is given.</summary>
-    public static readonly TimeSpan DefaultMatchTimeout = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan DefaultMatchTimeout = TimeSpan.FromSeconds(1);
 
     private protected RegexOutputValidator(string name, Regex regex, string description)
     {

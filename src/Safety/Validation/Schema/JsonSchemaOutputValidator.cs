@@ -19,31 +19,33 @@ public sealed class JsonSchemaOutputValidator : IOutputValidator
 
     private readonly JsonSchema? _schema;
 
-    private JsonSchemaOutputValidator(JsonSchema? schema, string name)
+    private JsonSchemaOutputValidator(JsonSchema? schema, string name, bool allowCodeFence)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         _schema = schema;
         Name = name;
+        AllowCodeFence = allowCodeFence;
     }
 
     /// <inheritdoc/>
     public string Name { get; }
 
-    /// <summary>Gets or sets whether one Markdown code fence around the JSON is accepted.</summary>
-    /// <value><see langword="true"/> by default.</value>
-    public bool AllowCodeFence { get; init; } = true;
+    /// <summary>Gets whether one Markdown code fence around the JSON is accepted.</summary>
+    /// <value><see langword="true"/> unless the factory was told otherwise.</value>
+    public bool AllowCodeFence { get; }
 
     /// <summary>Creates a validator for the schema in <paramref name="schemaJson"/>.</summary>
     /// <param name="schemaJson">The JSON Schema document.</param>
     /// <param name="name">The validator's name.</param>
+    /// <param name="allowCodeFence">Whether one Markdown code fence around the JSON is accepted.</param>
     /// <returns>The validator.</returns>
     /// <exception cref="ArgumentException"><paramref name="schemaJson"/> is not a valid JSON Schema.</exception>
-    public static JsonSchemaOutputValidator FromText(string schemaJson, string name = "json-schema")
+    public static JsonSchemaOutputValidator FromText(string schemaJson, string name = "json-schema", bool allowCodeFence = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(schemaJson);
         try
         {
-            return new JsonSchemaOutputValidator(JsonSchema.FromText(schemaJson), name);
+            return new JsonSchemaOutputValidator(JsonSchema.FromText(schemaJson), name, allowCodeFence);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException)
         {
@@ -54,17 +56,19 @@ public sealed class JsonSchemaOutputValidator : IOutputValidator
     /// <summary>Creates a validator for a parsed schema.</summary>
     /// <param name="schema">The schema.</param>
     /// <param name="name">The validator's name.</param>
+    /// <param name="allowCodeFence">Whether one Markdown code fence around the JSON is accepted.</param>
     /// <returns>The validator.</returns>
-    public static JsonSchemaOutputValidator FromSchema(JsonSchema schema, string name = "json-schema")
+    public static JsonSchemaOutputValidator FromSchema(JsonSchema schema, string name = "json-schema", bool allowCodeFence = true)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        return new JsonSchemaOutputValidator(schema, name);
+        return new JsonSchemaOutputValidator(schema, name, allowCodeFence);
     }
 
     /// <summary>Creates a validator that takes the schema from each request's <see cref="GenerationOptions.ResponseFormat"/>.</summary>
     /// <param name="name">The validator's name.</param>
+    /// <param name="allowCodeFence">Whether one Markdown code fence around the JSON is accepted.</param>
     /// <returns>The validator.</returns>
-    public static JsonSchemaOutputValidator FromRequest(string name = "json-schema") => new(null, name);
+    public static JsonSchemaOutputValidator FromRequest(string name = "json-schema", bool allowCodeFence = true) => new(null, name, allowCodeFence);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<ValidationViolation>> ValidateAsync(ValidationContext context, CancellationToken cancellationToken = default)

@@ -22,7 +22,8 @@ internal static class InjectionRules
         // Instruction override.
         Rule(InjectionCategories.InstructionOverride, 0.85,
             $@"\b(?:{OverrideVerbs})\b[^.\n]{{0,40}}?\b(?:{Earlier})\b[^.\n]{{0,25}}?\b(?:{InstructionNouns})\b",
-            "ignor", "disregard", "forget", "skip", "bypass", "override", "overrule", "neglect", "abandon", "aside", "throw out", "discard", "mind"),
+            ["ignor", "disregard", "forget", "skip", "bypass", "override", "overrule", "neglect", "abandon", "aside", "throw out", "discard", "mind"],
+            ["instruction", "prompt", "rules", "directive", "guideline", "constraint", "restriction", "guardrail", "programming", "polic", "command", "order", "configuration", "system message", "training"]),
         Rule(InjectionCategories.InstructionOverride, 0.75,
             @"\b(?:forget|ignore|disregard)\s+(?:everything|all|anything)\s+(?:you\s+(?:were|have\s+been|'ve\s+been)\s+(?:told|taught|instructed|given|programmed)|(?:written\s+)?above|before\s+this|said\s+(?:before|above)\s+(?:by|in)\s+the\s+system)",
             "forget", "ignore", "disregard"),
@@ -40,7 +41,8 @@ internal static class InjectionRules
             "do not"),
         Rule(InjectionCategories.InstructionOverride, 0.75,
             @"\b(?:override|bypass|disable|turn\s+off|deactivate|circumvent|ignore|remove|switch\s+off|lift)\s+(?:all\s+(?:of\s+)?(?:your\s+)?|any\s+(?:of\s+)?(?:your\s+)?|your\s+)(?:safety\s+|content\s+|ethical\s+|moral\s+)?(?:filters?|guardrails|safeguards|restrictions|moderation|limitations|safety\s+(?:checks|protocols|guidelines|measures))",
-            "override", "bypass", "disable", "turn off", "deactivate", "circumvent", "ignore", "remove", "switch off", "lift"),
+            ["override", "bypass", "disable", "turn off", "deactivate", "circumvent", "ignore", "remove", "switch off", "lift"],
+            ["filter", "guardrail", "safeguard", "restriction", "moderation", "limitation", "safety"]),
         Rule(InjectionCategories.InstructionOverride, 0.6,
             @"\byou(?:\s+are|'re|’re)\s+(?:now\s+)?(?:no\s+longer|not)\s+(?:bound|restricted|limited|constrained|required)\s+(?:by|to)\b",
             "you are", "you're"),
@@ -61,23 +63,26 @@ internal static class InjectionRules
         Rule(InjectionCategories.RolePlayJailbreak, 0.4, @"\b(?:never|must\s+not|mustn't|don't|do\s+not|cannot|can't)\s+refuse\b", "refuse"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.55,
             @"\b(?:answer|respond|reply|talk|speak|write|act|behave)\w*\s+(?:[\w,']+\s+){0,6}?(?:without|with\s+no|free\s+of)\s+(?:any\s+)?(?:censorship|filters?|filtering|restrictions|limits|limitations|rules|guidelines)\b",
-            "without", "with no", "free of"),
+            ["without", "with no", "free of"],
+            ["censor", "filter", "restriction", "limit", "rules", "guidelines"]),
         Rule(InjectionCategories.RolePlayJailbreak, 0.6, @"\bopposite\s+of\s+(?:your|its)\s+(?:guidelines|rules|instructions|programming|policies)\b", "opposite"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.6,
             @"\byou\s+(?:now\s+)?(?:have|has)\s+no\s+(?:\w+\s+)?(?:restrictions|limits|limitations|rules|filters|guidelines|boundaries)\b",
-            "no"),
+            "have no", "has no"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.65,
             @"\byour\s+(?:\w+\s+)?(?:restrictions|filters|guardrails|rules|limits|limitations|guidelines|safeguards)\s+(?:have\s+been|has\s+been|are|were|is)\s+(?:now\s+)?(?:lifted|removed|disabled|turned\s+off|suspended|deactivated|revoked)\b",
             "lifted", "removed", "disabled", "turned off", "suspended", "deactivated", "revoked"),
         Rule(InjectionCategories.InstructionOverride, 0.5,
             @"\b(?:safety|content|moderation)\s+(?:layer|filters?|checks?|mode|protocols?|guardrails|policy|policies)\s+(?:is\s+|are\s+|has\s+been\s+|have\s+been\s+|now\s+)?(?:disabled|off|deactivated|removed|bypassed|suspended|revoked)\b",
-            "disabled", "off", "deactivated", "removed", "bypassed", "suspended", "revoked"),
+            ["disabled", " off", "deactivated", "removed", "bypassed", "suspended", "revoked"],
+            ["safety", "content", "moderation"]),
         Rule(InjectionCategories.RolePlayJailbreak, 0.8,
             @"\b(?:pretend|imagine|act|behave|roleplay|role-play|play\s+the\s+role|simulate|you\s+are)\b[^.\n]{0,30}?\b(?:you|you're|yourself|your|ai|assistant|model|chatbot|bot|llm|character)\b[^.\n]{0,50}?\b(?:no|without|free\s+(?:of|from)|not\s+bound\s+by|ignor\w*|zero|lifted|unbound\s+by)\s+(?:any\s+|all\s+)?(?:\w+\s+)?(?:restrictions?|limits|limitations|rules|filters?|guidelines|ethics|morals|censorship|policies|boundaries|guardrails|content\s+polic(?:y|ies))\b",
-            "pretend", "imagine", "act", "behave", "roleplay", "role-play", "role", "simulate", "you are"),
+            ["pretend", "imagine", "act ", "act as", "behave", "roleplay", "role-play", "role", "simulate", "you are"],
+            ["without", "no ", "free of", "free from", "not bound", "ignor", "zero", "lifted", "unbound"]),
         Rule(InjectionCategories.RolePlayJailbreak, 0.8,
             @"\b(?:you\s+are|you're|act\s+as|pretend\s+to\s+be|become|roleplay\s+as|play)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken|rogue|evil|amoral|unaligned|unethical|lawless)\b",
-            "you are", "you're", "act as", "pretend", "become", "roleplay", "play"),
+            "unrestricted", "unfiltered", "uncensored", "jailbroken", "rogue", "evil", "amoral", "unaligned", "unethical", "lawless"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.35, @"\b(?:stay|remain)\s+in\s+character\b|\b(?:never|don't|do\s+not)\s+break\s+character\b", "character"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.6,
             @"\b(?:act|pretend|play|roleplay|be)\s+(?:as\s+|to\s+be\s+|the\s+role\s+of\s+)?my\s+(?:deceased|late|dead)\s+(?:grandmother|grandma|grandfather|grandpa)\b",
@@ -102,7 +107,7 @@ internal static class InjectionRules
         Rule(InjectionCategories.FakeRoleMarker, 0.45,
             @"^\s*(?:#{1,4}\s*|\[|\*\*)?(?:system|developer|admin|administrator)(?:\s+(?:message|prompt|instruction|override|note|notice|update))?\s*(?:\]|\*\*)?\s*:",
             "system", "developer", "admin"),
-        Rule(InjectionCategories.FakeRoleMarker, 0.35, @"^\s*(?:#{1,4}\s*|\[)?(?:assistant|ai|user|human)\s*(?:\])?\s*:", "assistant", "ai", "user", "human"),
+        Rule(InjectionCategories.FakeRoleMarker, 0.35, @"^\s*(?:#{1,4}\s*|\[)?(?:assistant|ai|user|human)\s*(?:\])?\s*:", "assistant", "human", "user:", "user]", "user :", "ai:", "ai]", "ai :"),
 
         // Hidden text.
         Rule(InjectionCategories.HiddenText, 0.7,
@@ -119,7 +124,8 @@ internal static class InjectionRules
             "]("),
         Rule(InjectionCategories.Exfiltration, 0.5,
             @"\b(?:send|forward|post|upload|exfiltrate|transmit|email|leak)\b[^.\n]{0,40}\b(?:the\s+)?(?:conversation|chat\s+history|user'?s?\s+data|credentials|api\s+keys?|passwords?|secrets|system\s+prompt)\b[^.\n]{0,40}\b(?:to|at)\s+(?:https?://|\S+@\S+|this\s+(?:url|address|endpoint))",
-            "send", "forward", "post", "upload", "exfiltrate", "transmit", "email", "leak"),
+            ["send", "forward", "post", "upload", "exfiltrate", "transmit", "email", "leak"],
+            ["http", "@", "url", "address", "endpoint"]),
 
         // Encoded-payload hints (the decoded payload itself is scored separately).
         Rule(InjectionCategories.EncodedPayload, 0.35,
@@ -128,5 +134,11 @@ internal static class InjectionRules
     ];
 
     private static InjectionRule Rule(string category, double weight, string pattern, params string[] triggers) =>
-        new(category, weight, new Regex(pattern, Options | (pattern.StartsWith('^') ? RegexOptions.Multiline : RegexOptions.None), Timeout), triggers);
+        new(category, weight, Build(pattern), triggers);
+
+    private static InjectionRule Rule(string category, double weight, string pattern, string[] triggers, string[] alsoRequired) =>
+        new(category, weight, Build(pattern), triggers, alsoRequired);
+
+    private static Regex Build(string pattern) =>
+        new(pattern, Options | (pattern.StartsWith('^') ? RegexOptions.Multiline : RegexOptions.None), Timeout);
 }

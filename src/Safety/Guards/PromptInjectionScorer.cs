@@ -30,6 +30,21 @@ public sealed class PromptInjectionScorer
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
+    // Every trigger word of every rule, searched for in one pass over the lower-cased text.
+    private static readonly string[] AllTriggers = [.. InjectionRules.All
+        .SelectMany(r => r.Triggers.Concat(r.AlsoRequired ?? [])).Distinct(StringComparer.Ordinal)];
+
+    private static readonly SearchValues<string> AllTriggerValues = SearchValues.Create(AllTriggers, StringComparison.Ordinal);
+
+    private static readonly Dictionary<char, (string Trigger, int Id)[]> TriggersByFirstChar = AllTriggers
+        .Select((t, id) => (Trigger: t, Id: id))
+        .GroupBy(t => t.Trigger[0])
+        .ToDictionary(g => g.Key, g => g.ToArray());
+
+    private static readonly (int[] Triggers, int[]? AlsoRequired)[] RuleTriggerIds = [.. InjectionRules.All.Select(r => (
+        r.Triggers.Select(t => Array.IndexOf(AllTriggers, t)).ToArray(),
+        r.AlsoRequired?.Select(t => Array.IndexOf(AllTriggers, t)).ToArray()))];
+
     /// <summary>Creates a scorer with the built-in rules.</summary>
     /// <param name="decodeEncodedPayloads">Whether base64, hex and rot13 runs are decoded and scored (the costliest part).</param>
     public PromptInjectionScorer(bool decodeEncodedPayloads = true)
@@ -99,9 +114,13 @@ public sealed class PromptInjectionScorer
     private static void ScoreRules(string text, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
     {
         var span = text.AsSpan();
-        foreach (var rule in InjectionRules.All)
+        var present = PresentTriggers(text);
+        var rules = InjectionRules.All;
+        for (var r = 0; r < rules.Count; r++)
         {
-            if (!rule.MayMatch(span))
+            var rule = rules[r];
+            var (triggers, alsoRequired) = RuleTriggerIds[r];
+            if (!AnyPresent(present, triggers) || (alsoRequired is not null && !AnyPresent(present, alsoRequired)))
             {
                 continue;
             }
@@ -126,6 +145,49 @@ public sealed class PromptInjectionScorer
                 signals.Add((rule.Category, rule.Weight));
             }
         }
+    }
+
+    /// <summary>Marks which trigger words occur in <paramref name="text"/>: one vectorised search, then a check at each hit.</summary>
+    private static bool[] PresentTriggers(string text)
+    {
+        var present = new bool[AllTriggers.Length];
+        var lower = text.ToLowerInvariant();
+        var position = 0;
+        while (position < lower.Length)
+        {
+            var found = lower.AsSpan(position).IndexOfAny(AllTriggerValues);
+            if (found < 0)
+            {
+                break;
+            }
+
+            position += found;
+            var rest = lower.AsSpan(position);
+            foreach (var (trigger, id) in TriggersByFirstChar[lower[position]])
+            {
+                if (rest.StartsWith(trigger, StringComparison.Ordinal))
+                {
+                    present[id] = true;
+                }
+            }
+
+            position++;
+        }
+
+        return present;
+    }
+
+    private static bool AnyPresent(bool[] present, int[] ids)
+    {
+        foreach (var id in ids)
+        {
+            if (present[id])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Finds long base64 or hex runs, decodes them and scores what they say.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -18,6 +19,16 @@ public sealed partial class PiiDetector
     private const int MinSecretLength = 32;
     private const double MinSecretEntropyBitsPerChar = 4.0;
 
+    // Cheap vectorised pre-checks: a pattern runs only when the text holds what every match of it must contain.
+    private static readonly SearchValues<string> SecretPrefixes = SearchValues.Create(
+        ["sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA", "xox", "AIza", "glpat-", "_live_", "hf_", "eyJ"], StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> SecretKeywords = SearchValues.Create(
+        ["key", "secret", "token", "bearer", "password", "passwd", "pwd"], StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<char> SecretRunCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-");
+
     /// <summary>Creates a detector.</summary>
     /// <param name="kinds">What to look for; <see cref="PiiKinds.All"/> by default.</param>
     public PiiDetector(PiiKinds kinds = PiiKinds.All)
@@ -35,17 +46,18 @@ public sealed partial class PiiDetector
     {
         ArgumentNullException.ThrowIfNull(text);
         var found = new List<PiiMatch>();
-        if (Has(PiiKinds.PaymentCard))
+        var hasDigits = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+        if (hasDigits && Has(PiiKinds.PaymentCard))
         {
             FindCards(text, found);
         }
 
-        if (Has(PiiKinds.Iban))
+        if (hasDigits && Has(PiiKinds.Iban))
         {
             FindIbans(text, found);
         }
 
-        if (Has(PiiKinds.UsSsn))
+        if (hasDigits && Has(PiiKinds.UsSsn) && text.Contains('-', StringComparison.Ordinal))
         {
             AddAll(SsnPattern(), text, PiiKinds.UsSsn, found);
         }
@@ -60,14 +72,18 @@ public sealed partial class PiiDetector
             AddAll(EmailPattern(), text, PiiKinds.Email, found);
         }
 
-        if (Has(PiiKinds.Phone))
+        if (hasDigits && Has(PiiKinds.Phone))
         {
             FindPhones(text, found);
         }
 
         if (Has(PiiKinds.IpAddress))
         {
-            AddAll(Ipv4Pattern(), text, PiiKinds.IpAddress, found);
+            if (hasDigits && text.Contains('.', StringComparison.Ordinal))
+            {
+                AddAll(Ipv4Pattern(), text, PiiKinds.IpAddress, found);
+            }
+
             if (text.Contains(':', StringComparison.Ordinal))
             {
                 FindIpv6(text, found);
@@ -190,20 +206,54 @@ public sealed partial class PiiDetector
 
     private static void FindSecrets(string text, List<PiiMatch> found)
     {
-        AddAll(KnownTokenPattern(), text, PiiKinds.Secret, found);
-        AddAll(PrivateKeyPattern(), text, PiiKinds.Secret, found);
-        foreach (Match match in SecretAssignmentPattern().Matches(text))
+        var span = text.AsSpan();
+        if (span.IndexOfAny(SecretPrefixes) >= 0)
         {
-            var value = match.Groups["value"];
-            found.Add(new PiiMatch(PiiKinds.Secret, value.Index, value.Length));
+            AddAll(KnownTokenPattern(), text, PiiKinds.Secret, found);
         }
 
-        foreach (var match in HighEntropyCandidatePattern().EnumerateMatches(text))
+        if (text.Contains("PRIVATE KEY", StringComparison.Ordinal))
         {
-            if (LooksLikeSecret(text.AsSpan(match.Index, match.Length)))
+            AddAll(PrivateKeyPattern(), text, PiiKinds.Secret, found);
+        }
+
+        if (span.IndexOfAny(SecretKeywords) >= 0)
+        {
+            foreach (Match match in SecretAssignmentPattern().Matches(text))
             {
-                found.Add(new PiiMatch(PiiKinds.Secret, match.Index, match.Length));
+                var value = match.Groups["value"];
+                found.Add(new PiiMatch(PiiKinds.Secret, value.Index, value.Length));
             }
+        }
+
+        // Long runs of token characters, found by a vectorised scan rather than a regex.
+        var i = 0;
+        while (i < span.Length)
+        {
+            var start = span[i..].IndexOfAny(SecretRunCharacters);
+            if (start < 0)
+            {
+                break;
+            }
+
+            start += i;
+            var length = span[start..].IndexOfAnyExcept(SecretRunCharacters);
+            length = length < 0 ? span.Length - start : length;
+            var end = start + length;
+            while (end < span.Length && end - start < length + 2 && span[end] == '=')
+            {
+                end++;
+            }
+
+            var before = start > 0 ? span[start - 1] : ' ';
+            var after = end < span.Length ? span[end] : ' ';
+            if (length >= MinSecretLength && before != '=' && !SecretRunCharacters.Contains(after) && after != '='
+                && LooksLikeSecret(span[start..(start + length)]))
+            {
+                found.Add(new PiiMatch(PiiKinds.Secret, start, end - start));
+            }
+
+            i = end + 1;
         }
     }
 
@@ -312,7 +362,4 @@ public sealed partial class PiiDetector
         @"\b(?:api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|bearer|password|passwd|pwd|client[_-]?secret)\b[""']?\s*[:=]\s*[""']?(?<value>[^\s""',;\[][^\s""',;]{7,})",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex SecretAssignmentPattern();
-
-    [GeneratedRegex(@"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_=-])", RegexOptions.CultureInvariant)]
-    private static partial Regex HighEntropyCandidatePattern();
 }

@@ -9,9 +9,9 @@ namespace Agents.Safety.Validation;
 /// </summary>
 internal readonly struct AccentFoldedText
 {
-    private readonly int[] _map;
+    private readonly int[]? _map;
 
-    private AccentFoldedText(string folded, int[] map)
+    private AccentFoldedText(string folded, int[]? map)
     {
         Folded = folded;
         _map = map;
@@ -20,10 +20,16 @@ internal readonly struct AccentFoldedText
     public string Folded { get; }
 
     /// <summary>Gets the original index of folded character <paramref name="index"/>; the original length for the end.</summary>
-    public int OriginalIndex(int index) => _map[index];
+    public int OriginalIndex(int index) => _map is null ? index : _map[index];
 
     public static AccentFoldedText Create(string text)
     {
+        if (System.Text.Ascii.IsValid(text))
+        {
+            // Plain ASCII (the common case) folds to its lower case, index for index: no map needed.
+            return new AccentFoldedText(text.ToLowerInvariant(), null);
+        }
+
         var builder = new StringBuilder(text.Length);
         var map = new List<int>(text.Length + 1);
         for (var i = 0; i < text.Length; i++)

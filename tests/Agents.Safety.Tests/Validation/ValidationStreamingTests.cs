@@ -194,4 +194,33 @@ public sealed class ValidationStreamingTests
             }
         });
     }
+
+    [Fact]
+    public void HoldBackCharacters_Default_IsTheLargestWindowTheIncrementalValidatorsNeed()
+    {
+        using var inner = Scripted.Answers("x");
+        using var withPii = new ValidationGenerator(inner, new ValidationOptions()
+            .Add(new PiiOutputValidator()).Add(new BlocklistOutputValidator(["abc"])).Add(new LengthOutputValidator(maxCharacters: 5)));
+        using var blocklistOnly = new ValidationGenerator(inner, new ValidationOptions().Add(new BlocklistOutputValidator(["abcdef"])));
+        using var wholeOnly = new ValidationGenerator(inner, new ValidationOptions().Add(new LengthOutputValidator(maxCharacters: 5)));
+
+        Assert.Equal(PiiDetector.MaxMatchLength, withPii.HoldBackCharacters);
+        Assert.Equal(12, blocklistOnly.HoldBackCharacters);
+        Assert.Equal(0, wholeOnly.HoldBackCharacters);
+        Assert.False(withPii.BuffersStreams);
+    }
+
+    [Fact]
+    public async Task StreamAsync_Fallback_BuffersAndStreamsOnlyTheFallbackMessage()
+    {
+        using var inner = Scripted.Answers("This mentions project zeus openly.");
+        using var generator = new ValidationGenerator(inner, new ValidationOptions { FallbackMessage = "Sorry." }
+            .Add(new BlocklistOutputValidator(["project zeus"]), ValidationPolicy.Fallback));
+
+        var (released, updates, error) = await DrainAsync(generator.StreamAsync(GenerationRequest.FromPrompt("q")));
+
+        Assert.Null(error);
+        Assert.Equal("Sorry.", released);
+        Assert.Equal("fallback", updates[^1].AdditionalProperties![ValidationGenerator.OutcomeKey]);
+    }
 }

@@ -108,7 +108,7 @@ public sealed class RetrievalGenerator : DelegatingGenerator
 
     private async Task<IReadOnlyList<RetrievedPassage>> GuardAsync(IReadOnlyList<RetrievedPassage> passages, CancellationToken cancellationToken)
     {
-        if (_options.PassageGuard is not { } guard)
+        if (_options.PassageGuard is null && _options.ContentGuard is null)
         {
             return passages;
         }
@@ -116,7 +116,18 @@ public sealed class RetrievalGenerator : DelegatingGenerator
         var kept = new List<RetrievedPassage>(passages.Count);
         foreach (var passage in passages)
         {
-            if (await guard.InspectAsync(passage, cancellationToken).ConfigureAwait(false) is { } inspected)
+            var inspected = _options.PassageGuard is { } guard
+                ? await guard.InspectAsync(passage, cancellationToken).ConfigureAwait(false)
+                : passage;
+            if (inspected is not null && _options.ContentGuard is { } contentGuard)
+            {
+                var verdict = await contentGuard.InspectAsync(inspected.Text, ContentSource.RetrievedPassage, cancellationToken).ConfigureAwait(false);
+                inspected = verdict.Blocked ? null
+                    : string.Equals(verdict.Text, inspected.Text, StringComparison.Ordinal) ? inspected
+                    : inspected with { Text = verdict.Text };
+            }
+
+            if (inspected is not null)
             {
                 kept.Add(inspected);
             }

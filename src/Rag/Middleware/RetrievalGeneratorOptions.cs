@@ -30,6 +30,14 @@ public sealed class RetrievalGeneratorOptions
     /// <summary>Gets or sets the guard every retrieved passage passes before it enters the prompt.</summary>
     public IPassageGuard? PassageGuard { get; set; }
 
+    /// <summary>
+    /// Gets or sets the content guard (for example the input guards of <c>Agents.Safety</c>) that scores every retrieved
+    /// passage for prompt injection before it enters the prompt: a blocked passage is dropped, otherwise the guard's
+    /// sanitised text is used. It runs after <see cref="PassageGuard"/>.
+    /// </summary>
+    /// <value><see langword="null"/> by default: passages are not inspected.</value>
+    public IContentGuard? ContentGuard { get; set; }
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
     public void Validate()

@@ -1,19 +1,16 @@
 using System.Net.Http.Headers;
 using Agents.Backends.Http;
-using Agents.Backends.OpenAI.Chat;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Backends.OpenAI;
 
-/// <summary>The HTTP side shared by the chat and embedding generators: endpoint, headers, transport.</summary>
+/// <summary>The HTTP side shared by the chat and embedding generators: checked settings, endpoint, headers.</summary>
 internal sealed class OpenAIConnection
 {
     private readonly string? _apiKey;
     private readonly OpenAIGeneratorOptions _options;
 
-    public OpenAIConnection(HttpClient httpClient, OpenAIGeneratorOptions options, ILogger logger)
+    public OpenAIConnection(OpenAIGeneratorOptions options, TimeProvider? timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Endpoint is null)
         {
@@ -39,17 +36,15 @@ internal sealed class OpenAIConnection
             RequestIdHeader = "x-request-id",
             Timeout = options.Timeout,
             MaxRetryAfter = options.MaxRetryAfter,
-            Redactor = new SecretRedactor(_apiKey),
+            Redactor = new SecretRedactor(_apiKey, EndpointRedaction.UserInfoSecret(options.Endpoint)),
             LogSensitiveData = options.EnableSensitiveDataLogging,
+            TimeProvider = timeProvider ?? TimeProvider.System,
         };
-        Transport = new HttpBackendTransport(httpClient, Settings, logger, OpenAIErrorClassifier.Classify);
     }
 
     public OpenAIGeneratorOptions Options => _options;
 
     public HttpBackendSettings Settings { get; }
-
-    public HttpBackendTransport Transport { get; }
 
     public HttpRequestMessage CreateRequest(HttpMethod method, string path, bool stream = false)
     {

@@ -21,6 +21,9 @@ internal sealed record HttpBackendSettings
     /// <summary>Gets the redactor for the configured key.</summary>
     public required SecretRedactor Redactor { get; init; }
 
+    /// <summary>Gets the clock of every timeout and of the Retry-After date arithmetic.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Gets a value indicating whether request bodies (prompt text) may be logged.</summary>
     public bool LogSensitiveData { get; init; }
 

@@ -6,16 +6,20 @@ namespace Agents.Backends.Http;
 /// Removes API keys from text that may leave the process (exception messages, body excerpts, logs). Servers
 /// do echo keys back: OpenAI's 401 body quotes part of the key, proxies echo whole requests.
 /// </summary>
-internal sealed partial class SecretRedactor(string? secret)
+/// <param name="secrets">The configured secrets (the key, a password in the endpoint's user info); empty ones are skipped.</param>
+internal sealed partial class SecretRedactor(params string?[] secrets)
 {
     public const string Mask = "***";
 
     public string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!string.IsNullOrEmpty(secret))
+        foreach (var secret in secrets)
         {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            if (!string.IsNullOrEmpty(secret))
+            {
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            }
         }
 
         // Anything shaped like a provider key (sk-…, sk-ant-…, Bearer …) goes too, even if it is not ours.

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Agents.Backends.Http;
 
-namespace Agents.Backends.OpenAI.Tests;
+namespace Agents.Backends.Http.Tests;
 
-/// <summary>The HTTP plumbing shared by both hosted backends (compiled into each; tested here once).</summary>
+/// <summary>The HTTP plumbing shared by both hosted backends (the Agents.Backends.Http project).</summary>
 public sealed class SharedPlumbingTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);

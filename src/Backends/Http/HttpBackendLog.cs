@@ -5,8 +5,18 @@ namespace Agents.Backends.Http;
 /// <summary>Source-generated log messages of the hosted backends. None of them ever carries the API key.</summary>
 internal static partial class HttpBackendLog
 {
+    /// <summary>Logs a request about to be sent; the URL's user info (credentials) is masked first.</summary>
+    public static void Sending(ILogger logger, string provider, Uri url, string model, bool stream)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var redacted = EndpointRedaction.WithoutUserInfo(url);
+            SendingCore(logger, provider, redacted, model, stream);
+        }
+    }
+
     [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Sending {Provider} request to {Url} for model {Model} (stream: {Stream}).")]
-    public static partial void Sending(ILogger logger, string provider, Uri url, string model, bool stream);
+    private static partial void SendingCore(ILogger logger, string provider, Uri url, string model, bool stream);
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Trace, Message = "{Provider} request body: {Body}")]
     public static partial void RequestBody(ILogger logger, string provider, string body);

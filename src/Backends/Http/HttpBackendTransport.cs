@@ -109,6 +109,36 @@ internal sealed class HttpBackendTransport(
         return new SseEventReader<T>(events, scope, ex => Translate(ex, scope, requestId, "reading the stream"));
     }
 
+    /// <summary>
+    /// Reads <paramref name="root"/> with <paramref name="read"/>; a document of the wrong shape (an array where an
+    /// object belongs, a number where a string belongs) becomes a <see cref="ProviderException"/> with the body excerpt.
+    /// </summary>
+    public T ReadShaped<T>(HttpResponseMessage response, JsonElement root, Func<JsonElement, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            return read(root);
+        }
+        catch (Exception ex) when (IsShapeError(ex))
+        {
+            throw WrongShape(root.GetRawText(), response, ex);
+        }
+    }
+
+    /// <summary>Wraps a stream event parser so an event of the wrong shape becomes a <see cref="ProviderException"/> with the event's excerpt.</summary>
+    public SseItemParser<T> Shaped<T>(HttpResponseMessage response, SseItemParser<T> parse) => (eventType, data) =>
+    {
+        try
+        {
+            return parse(eventType, data);
+        }
+        catch (Exception ex) when (IsShapeError(ex))
+        {
+            throw WrongShape(Encoding.UTF8.GetString(data), response, ex);
+        }
+    };
+
     public static bool IsTransportFailure(Exception ex) => ex is HttpRequestException or OperationCanceledException or IOException;
 
     /// <summary>Parses one stream event's JSON payload; malformed JSON becomes a <see cref="ProviderException"/>.</summary>
@@ -187,10 +217,28 @@ internal sealed class HttpBackendTransport(
             body = body[..MaxErrorBodyChars];
         }
 
-        var retryAfter = RetryAfterParser.Parse(response.Headers, DateTimeOffset.UtcNow, settings.MaxRetryAfter);
+        var retryAfter = RetryAfterParser.Parse(response.Headers, settings.TimeProvider.GetUtcNow(), settings.MaxRetryAfter);
         var error = ProviderErrorBody.TryParse(body);
         HttpBackendLog.Failed(logger, settings.Provider, (int)response.StatusCode, requestId, error?.Code ?? error?.Type);
         return ProviderErrorMapper.Map(new HttpFailure(response.StatusCode, requestId, body, error, retryAfter), settings, specificErrors);
+    }
+
+    // JsonElement throws InvalidOperationException for a value of the wrong kind and FormatException for a number
+    // out of range; indexing past an array's end throws IndexOutOfRangeException.
+    private static bool IsShapeError(Exception ex) => ex is InvalidOperationException or FormatException or IndexOutOfRangeException or KeyNotFoundException;
+
+    private ProviderException WrongShape(string body, HttpResponseMessage response, Exception inner)
+    {
+        var requestId = RequestId(response);
+        HttpBackendLog.TransportFailed(logger, settings.Provider, "unexpected JSON shape");
+        return new ProviderException($"{settings.Provider} sent JSON of an unexpected shape (request id {requestId ?? "none"}): {inner.Message}", inner)
+        {
+            Provider = settings.Provider,
+            StatusCode = (int)response.StatusCode,
+            RequestId = requestId,
+            BodyExcerpt = ProviderErrorMapper.Excerpt(body, settings.Redactor),
+            ErrorCode = "unexpected_shape",
+        };
     }
 
     private ProviderException Malformed(string body, string? requestId, int status, JsonException inner)
@@ -231,7 +279,7 @@ internal sealed class HttpBackendTransport(
 
         HttpBackendLog.TransportFailed(logger, settings.Provider, $"{step}: {settings.Redactor.Redact(ex.Message)}");
         return new ProviderException(
-            $"The connection to {settings.Provider} at {settings.Endpoint.GetLeftPart(UriPartial.Authority)} failed while {step}: {settings.Redactor.Redact(ex.Message)}",
+            $"The connection to {settings.Provider} at {EndpointRedaction.WithoutUserInfo(settings.Endpoint).GetLeftPart(UriPartial.Authority)} failed while {step}: {settings.Redactor.Redact(ex.Message)}",
             ex)
         {
             Provider = settings.Provider,

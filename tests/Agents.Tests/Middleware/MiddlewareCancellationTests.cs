@@ -1,7 +1,7 @@
 using Agents.Testing;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 /// <summary>Every middleware of this area turns a caller's cancellation into OperationCanceledException, never a truncated answer.</summary>
 public class MiddlewareCancellationTests

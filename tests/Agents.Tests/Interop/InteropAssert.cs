@@ -1,4 +1,4 @@
-namespace Agents.Abstractions.Tests.Interop;
+namespace Agents.Tests.Interop;
 
 /// <summary>Property-by-property equality for the contract's mutable classes, which have no Equals of their own.</summary>
 internal static class InteropAssert

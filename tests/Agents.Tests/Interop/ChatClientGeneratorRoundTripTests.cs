@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Agents.Abstractions.Tests.Interop;
+namespace Agents.Tests.Interop;
 
 /// <summary>An M.E.AI chat client wrapped as an Agents generator and back must give back what went in.</summary>
 public class ChatClientGeneratorRoundTripTests

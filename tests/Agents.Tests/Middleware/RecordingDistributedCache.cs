@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 /// <summary>An in-memory distributed cache that remembers the entry options of every write.</summary>
 internal sealed class RecordingDistributedCache : IDistributedCache

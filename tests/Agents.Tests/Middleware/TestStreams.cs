@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 /// <summary>Streams the middleware tests feed through the pipeline.</summary>
 internal static class TestStreams

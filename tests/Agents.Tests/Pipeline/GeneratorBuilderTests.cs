@@ -1,6 +1,6 @@
 using Agents.Testing;
 
-namespace Agents.Abstractions.Tests.Pipeline;
+namespace Agents.Tests.Pipeline;
 
 public class GeneratorBuilderTests
 {
@@ -75,20 +75,35 @@ public class GeneratorBuilderTests
     }
 
     [Fact]
-    public async Task Build_InvalidRequest_RejectedBeforeAnyMiddlewareRuns()
+    public void Build_NoMiddleware_ReturnsTheBackendItself()
+    {
+        // Requests are validated once, by the backend (docs/architecture.md): the builder adds no entry wrapper.
+        var backend = new TestGenerator();
+
+        var generator = new GeneratorBuilder(backend).Build();
+
+        Assert.Same(backend, generator);
+    }
+
+    [Fact]
+    public async Task Build_InvalidRequest_ReachesTheBackendWhichOwnsValidation()
     {
         var middlewareCalls = 0;
-        var backend = new TestGenerator();
+        var backend = new TestGenerator
+        {
+            GenerateAsyncCallback = (request, _) =>
+            {
+                GenerationRequestValidator.Validate(request);
+                return Task.FromResult(new GenerationResult(Message.Assistant("unreachable")));
+            },
+        };
         var generator = new GeneratorBuilder(backend)
             .Use(inner => new RecordingGenerator(inner, "m", [], () => middlewareCalls++))
             .Build();
 
-        var noMessages = new GenerationRequest([]);
-        await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(noMessages));
-        Assert.Throws<ArgumentException>(() => generator.StreamAsync(noMessages));
+        await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new GenerationRequest([])));
 
-        Assert.Equal(0, middlewareCalls);
-        Assert.Empty(backend.Requests);
+        Assert.Equal(1, middlewareCalls);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 public class ResponseCachingGeneratorTests
 {

@@ -1,7 +1,7 @@
 using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Agents.Abstractions.Tests.DependencyInjection;
+namespace Agents.Tests.DependencyInjection;
 
 public class GeneratorServiceCollectionExtensionsTests
 {

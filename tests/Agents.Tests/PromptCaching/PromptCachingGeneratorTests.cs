@@ -1,6 +1,6 @@
 using Agents.Testing;
 
-namespace Agents.Abstractions.Tests.PromptCaching;
+namespace Agents.Tests.PromptCaching;
 
 public sealed class PromptCachingGeneratorTests
 {

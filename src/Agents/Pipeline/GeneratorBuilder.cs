@@ -62,8 +62,8 @@ public sealed class GeneratorBuilder
     /// <summary>Builds the pipeline.</summary>
     /// <param name="services">The services middleware factories may use; an empty provider when <see langword="null"/>.</param>
     /// <returns>
-    /// The outermost generator. It checks every request with <see cref="GenerationRequestValidator"/> before any
-    /// middleware or backend sees it.
+    /// The outermost generator. Requests are checked (<see cref="GenerationRequestValidator"/>) once, by the backend at
+    /// the end of the chain, as they are actually sent after every middleware ran.
     /// </returns>
     /// <exception cref="InvalidOperationException">The inner factory or a middleware factory returned <see langword="null"/>; the message names its index.</exception>
     public IGenerator Build(IServiceProvider? services = null)
@@ -80,7 +80,7 @@ public sealed class GeneratorBuilder
                     $"The middleware factory at index {i} returned null; every factory must return a generator.");
         }
 
-        return new RequestValidatingGenerator(generator);
+        return generator;
     }
 
     private sealed class EmptyServiceProvider : IServiceProvider

@@ -4,7 +4,7 @@ using Agents.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 public sealed class OpenTelemetryGeneratorTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 internal static class FakeLoggerProviderExtensions
 {

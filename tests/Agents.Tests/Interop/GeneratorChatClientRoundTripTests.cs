@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Agents.Abstractions.Tests.Middleware;
+using Agents.Tests.Middleware;
 using Agents.Testing;
 using Microsoft.Extensions.AI;
 
-namespace Agents.Abstractions.Tests.Interop;
+namespace Agents.Tests.Interop;
 
 /// <summary>An Agents generator wrapped as an M.E.AI chat client and back must give back what went in.</summary>
 public class GeneratorChatClientRoundTripTests

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Agents.Abstractions.Tests.DependencyInjection;
+namespace Agents.Tests.DependencyInjection;
 
 public class OptionsBindingTests
 {

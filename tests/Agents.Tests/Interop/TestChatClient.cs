@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Agents.Abstractions.Tests.Interop;
+namespace Agents.Tests.Interop;
 
 /// <summary>A hand-written <see cref="IChatClient"/>: each member runs the callback of the same name and records what it got.</summary>
 internal sealed class TestChatClient : IChatClient

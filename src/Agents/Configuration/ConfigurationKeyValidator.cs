@@ -1,10 +1,10 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Configuration;
 
 /// <summary>
-/// Validates options with their data annotations and <see cref="IValidatableObject"/>, and reports each
+/// Validates options at start-up with <see cref="OptionsValidator"/> (data annotations and
+/// <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>, nested sections included), and reports each
 /// failure under the configuration key it was bound from, so a user knows which line of
 /// <c>appsettings.json</c> to fix.
 /// </summary>
@@ -23,19 +23,7 @@ public sealed class ConfigurationKeyValidator<TOptions>(string? optionsName, str
             return ValidateOptionsResult.Skip;
         }
 
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        if (results.Count == 0)
-        {
-            return ValidateOptionsResult.Success;
-        }
-
-        var failures = results.Select(r =>
-        {
-            var members = r.MemberNames.Any() ? r.MemberNames : [string.Empty];
-            var keys = members.Select(m => string.IsNullOrEmpty(sectionPath) ? m : string.IsNullOrEmpty(m) ? sectionPath : $"{sectionPath}:{m}");
-            return $"{string.Join(", ", keys)}: {r.ErrorMessage}";
-        });
-        return ValidateOptionsResult.Fail(failures);
+        var failures = OptionsValidator.GetErrors(options, sectionPath);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Agents.Backends.Anthropic.Messages;
 using Agents.Backends.Anthropic.Models;
 using Agents.Backends.Http;
+using Agents.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -61,6 +62,9 @@ public sealed class AnthropicGenerator : HttpGenerator
                 Redactor = new SecretRedactor(apiKey, EndpointRedaction.UserInfoSecret(options.Endpoint)),
                 LogSensitiveData = options.EnableSensitiveDataLogging,
                 TimeProvider = timeProvider ?? TimeProvider.System,
+                MaxErrorBodyBytes = options.MaxErrorBodyBytes,
+                MaxResponseBodyBytes = options.MaxResponseBodyBytes,
+                MaxStreamEventBytes = options.MaxStreamEventBytes,
             },
             (ILogger?)loggerFactory?.CreateLogger<AnthropicGenerator>() ?? NullLogger.Instance,
             new GeneratorMetadata(
@@ -101,20 +105,11 @@ public sealed class AnthropicGenerator : HttpGenerator
     internal override IHttpStreamReader CreateStreamReader(GenerationRequest request, HttpResponseMessage response, GenerationClock clock) =>
         new AnthropicStreamState(Transport, response, clock);
 
-    /// <summary>Checks the settings the constructor needs before anything is built, and resolves the key.</summary>
+    /// <summary>Checks every setting (one exception listing each bad one) before anything is built, and resolves the key.</summary>
     private static string CheckedKey(AnthropicGeneratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Endpoint is null || string.IsNullOrWhiteSpace(options.Model))
-        {
-            throw new ArgumentException("AnthropicGeneratorOptions.Endpoint and Model are required.", nameof(options));
-        }
-
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "AnthropicGeneratorOptions.Timeout must be positive.");
-        }
-
+        OptionsValidator.ThrowIfInvalid(options, nameof(options));
         return options.ResolveApiKey()
             ?? throw new ArgumentException($"No Anthropic API key: set AnthropicGeneratorOptions.ApiKey or {AnthropicGeneratorOptions.ApiKeyEnvironmentVariable}.", nameof(options));
     }

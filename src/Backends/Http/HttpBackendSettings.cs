@@ -21,6 +21,15 @@ internal sealed record HttpBackendSettings
     /// <summary>Gets the redactor for the configured key.</summary>
     public required SecretRedactor Redactor { get; init; }
 
+    /// <summary>Gets the most bytes of an error body read (for the message and excerpt); the rest is never read.</summary>
+    public int MaxErrorBodyBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Gets the most bytes of a whole (non-streamed) JSON body; a longer one is a <see cref="ProviderException"/>.</summary>
+    public int MaxResponseBodyBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>Gets the most bytes of one server-sent event (its lines up to the blank line); a longer one is a <see cref="ProviderException"/>.</summary>
+    public int MaxStreamEventBytes { get; init; } = 1024 * 1024;
+
     /// <summary>Gets the clock of every timeout and of the Retry-After date arithmetic.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -10,7 +10,9 @@ namespace Agents.Backends.Http;
 /// Sends one provider request and reads its answer: no retries (that is the resilience middleware's job),
 /// a timeout re-armed at each step, the caller's cancellation honoured as <see cref="OperationCanceledException"/>,
 /// and every failure — HTTP status, error event mid-stream, malformed JSON, cut-off stream, refused or reset
-/// connection, timeout — turned into one of the core's typed exceptions.
+/// connection, timeout, a body or event over its size cap, a redirect to another origin — turned into one of the
+/// core's typed exceptions. Bodies are read only up to their caps, so a hostile server cannot make the process
+/// buffer without bound.
 /// </summary>
 internal sealed class HttpBackendTransport(
     HttpClient httpClient,
@@ -18,7 +20,11 @@ internal sealed class HttpBackendTransport(
     ILogger logger,
     Func<HttpFailure, ProviderException, GeneratorException?>? specificErrors)
 {
-    private const int MaxErrorBodyChars = 64 * 1024;
+    /// <summary>The most same-origin redirects followed for one request.</summary>
+    public const int MaxRedirects = 5;
+
+    // Headers that carry a key: .NET strips only Authorization on a redirect, so the others would travel to any host.
+    private static readonly string[] CredentialHeaders = ["Authorization", "x-api-key", "api-key"];
 
     public HttpBackendSettings Settings => settings;
 
@@ -37,14 +43,43 @@ internal sealed class HttpBackendTransport(
             }
         }
 
-        HttpResponseMessage response;
-        try
+        var origin = request.RequestUri!;
+
+        // Taken before sending: a handler that follows a redirect itself removes Authorization from the request.
+        var hasCredentials = CarriesCredentials(request);
+        var response = await SendOnceAsync(request, scope).ConfigureAwait(false);
+        for (var hop = 0; IsRedirect(response.StatusCode) && response.Headers.Location is { } location; hop++)
         {
-            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, scope.Token).ConfigureAwait(false);
+            var target = location.IsAbsoluteUri ? location : new Uri(request.RequestUri!, location);
+            using (response)
+            {
+                if (!SameOrigin(target, origin) && hasCredentials)
+                {
+                    throw CrossOriginRedirect(response, target);
+                }
+
+                if (hop >= MaxRedirects)
+                {
+                    throw new ProviderException($"{settings.Provider} redirected the request more than {MaxRedirects} times.")
+                    {
+                        Provider = settings.Provider,
+                        StatusCode = (int)response.StatusCode,
+                        ErrorCode = "too_many_redirects",
+                    };
+                }
+            }
+
+            request = Redirected(request, target, body);
+            response = await SendOnceAsync(request, scope).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+
+        // A caller's handler that follows redirects itself has already sent the headers on; the answer is refused all the same.
+        if (response.RequestMessage?.RequestUri is { } answered && !SameOrigin(answered, origin) && hasCredentials)
         {
-            throw Translate(ex, scope, requestId: null, "sending the request");
+            using (response)
+            {
+                throw CrossOriginRedirect(response, answered);
+            }
         }
 
         if (response.IsSuccessStatusCode)
@@ -58,15 +93,32 @@ internal sealed class HttpBackendTransport(
         }
     }
 
-    /// <summary>Reads and parses a whole JSON body; a body that is not JSON becomes a <see cref="ProviderException"/>.</summary>
+    /// <summary>
+    /// Reads and parses a whole JSON body, at most <see cref="HttpBackendSettings.MaxResponseBodyBytes"/> of it; a body
+    /// that is not JSON, or longer than the cap, becomes a <see cref="ProviderException"/>.
+    /// </summary>
     public async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CallScope scope)
     {
         ArgumentNullException.ThrowIfNull(response);
         var requestId = RequestId(response);
+        var cap = settings.MaxResponseBodyBytes;
+        if (response.Content.Headers.ContentLength > cap)
+        {
+            throw TooLarge(response, $"a {response.Content.Headers.ContentLength}-byte response body", cap, nameof(HttpBackendSettings.MaxResponseBodyBytes), "response_too_large");
+        }
+
         byte[] bytes;
         try
         {
-            bytes = await response.Content.ReadAsByteArrayAsync(scope.Token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                (bytes, var exceeded) = await BoundedBodyReader.ReadAsync(stream, cap, scope.Token).ConfigureAwait(false);
+                if (exceeded)
+                {
+                    throw TooLarge(response, "a response body", cap, nameof(HttpBackendSettings.MaxResponseBodyBytes), "response_too_large");
+                }
+            }
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
@@ -105,7 +157,11 @@ internal sealed class HttpBackendTransport(
             throw Translate(ex, scope, requestId, "opening the stream");
         }
 
-        var events = SseParser.Create(stream, parse).EnumerateAsync(scope.Token).GetAsyncEnumerator(scope.Token);
+        var limited = new SseEventLimitStream(
+            stream,
+            settings.MaxStreamEventBytes,
+            () => TooLarge(response, "one stream event", settings.MaxStreamEventBytes, nameof(HttpBackendSettings.MaxStreamEventBytes), "event_too_large"));
+        var events = SseParser.Create(limited, parse).EnumerateAsync(scope.Token).GetAsyncEnumerator(scope.Token);
         return new SseEventReader<T>(events, scope, ex => Translate(ex, scope, requestId, "reading the stream"));
     }
 
@@ -205,22 +261,87 @@ internal sealed class HttpBackendTransport(
         string body;
         try
         {
-            body = await response.Content.ReadAsStringAsync(scope.Token).ConfigureAwait(false);
+            // Only the head of an error body is read: it is for an excerpt, and a hostile server may send gigabytes.
+            var stream = await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var (bytes, _) = await BoundedBodyReader.ReadAsync(stream, settings.MaxErrorBodyBytes, scope.Token).ConfigureAwait(false);
+                body = Encoding.UTF8.GetString(bytes);
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !scope.UserToken.IsCancellationRequested))
         {
             body = string.Empty;
         }
 
-        if (body.Length > MaxErrorBodyChars)
-        {
-            body = body[..MaxErrorBodyChars];
-        }
-
         var retryAfter = RetryAfterParser.Parse(response.Headers, settings.TimeProvider.GetUtcNow(), settings.MaxRetryAfter);
         var error = ProviderErrorBody.TryParse(body);
         HttpBackendLog.Failed(logger, settings.Provider, (int)response.StatusCode, requestId, error?.Code ?? error?.Type);
         return ProviderErrorMapper.Map(new HttpFailure(response.StatusCode, requestId, body, error, retryAfter), settings, specificErrors);
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        Uri.Compare(a, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    private static bool CarriesCredentials(HttpRequestMessage request) =>
+        request.Headers.Authorization is not null || CredentialHeaders.Any(request.Headers.Contains);
+
+    /// <summary>A copy of <paramref name="request"/> for <paramref name="target"/> (same origin): method, headers and body kept.</summary>
+    private static HttpRequestMessage Redirected(HttpRequestMessage request, Uri target, byte[]? body)
+    {
+        var next = new HttpRequestMessage(request.Method, target);
+        foreach (var header in request.Headers)
+        {
+            next.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (body is not null)
+        {
+            next.Content = JsonBody.ToContent(body);
+        }
+
+        return next;
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CallScope scope)
+    {
+        try
+        {
+            return await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, scope.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            throw Translate(ex, scope, requestId: null, "sending the request");
+        }
+    }
+
+    private ProviderException CrossOriginRedirect(HttpResponseMessage response, Uri target)
+    {
+        var where = EndpointRedaction.WithoutUserInfo(target).GetLeftPart(UriPartial.Authority);
+        HttpBackendLog.TransportFailed(logger, settings.Provider, "redirect to another origin refused");
+        return new ProviderException(
+            $"{settings.Provider} redirected the request to another origin ({where}); it was not followed because the request carries an API key.")
+        {
+            Provider = settings.Provider,
+            StatusCode = (int)response.StatusCode,
+            RequestId = RequestId(response),
+            ErrorCode = "cross_origin_redirect",
+        };
+    }
+
+    private ProviderException TooLarge(HttpResponseMessage response, string what, int cap, string setting, string code)
+    {
+        HttpBackendLog.TransportFailed(logger, settings.Provider, $"{what} exceeded {cap} bytes");
+        return new ProviderException(
+            $"{settings.Provider} sent {what} larger than {cap} bytes (the {setting} cap); it was not read further.")
+        {
+            Provider = settings.Provider,
+            StatusCode = (int)response.StatusCode,
+            RequestId = RequestId(response),
+            ErrorCode = code,
+        };
     }
 
     // JsonElement throws InvalidOperationException for a value of the wrong kind and FormatException for a number

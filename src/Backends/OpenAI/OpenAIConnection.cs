@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Agents.Backends.Http;
+using Agents.Configuration;
 
 namespace Agents.Backends.OpenAI;
 
@@ -12,33 +13,22 @@ internal sealed class OpenAIConnection
     public OpenAIConnection(OpenAIGeneratorOptions options, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Endpoint is null)
-        {
-            throw new ArgumentException("OpenAIGeneratorOptions.Endpoint is required.", nameof(options));
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Model))
-        {
-            throw new ArgumentException("OpenAIGeneratorOptions.Model is required.", nameof(options));
-        }
-
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "OpenAIGeneratorOptions.Timeout must be positive.");
-        }
-
+        OptionsValidator.ThrowIfInvalid(options, nameof(options));
         _options = options;
         _apiKey = options.ResolveApiKey();
         Settings = new HttpBackendSettings
         {
             Provider = OpenAIGenerator.ProviderName,
-            Endpoint = HttpBackendSettings.NormalizeBase(options.Endpoint),
+            Endpoint = HttpBackendSettings.NormalizeBase(options.Endpoint!),
             RequestIdHeader = "x-request-id",
             Timeout = options.Timeout,
             MaxRetryAfter = options.MaxRetryAfter,
             Redactor = new SecretRedactor(_apiKey, EndpointRedaction.UserInfoSecret(options.Endpoint)),
             LogSensitiveData = options.EnableSensitiveDataLogging,
             TimeProvider = timeProvider ?? TimeProvider.System,
+            MaxErrorBodyBytes = options.MaxErrorBodyBytes,
+            MaxResponseBodyBytes = options.MaxResponseBodyBytes,
+            MaxStreamEventBytes = options.MaxStreamEventBytes,
         };
     }
 

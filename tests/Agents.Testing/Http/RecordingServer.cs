@@ -101,6 +101,39 @@ public sealed class RecordingServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Answers with <paramref name="status"/> and a body that never ends: <paramref name="head"/>, then
+    /// <paramref name="filler"/> repeated (64 KiB a write) until the client goes away. A client that reads it all
+    /// never finishes; one that caps its reads stays small.
+    /// </summary>
+    public static async Task Endless(HttpContext ctx, int status, string contentType, string head, char filler)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = contentType;
+        await ctx.Response.StartAsync(ctx.RequestAborted);
+        await ctx.Response.WriteAsync(head, ctx.RequestAborted);
+        var chunk = Encoding.UTF8.GetBytes(new string(filler, 64 * 1024));
+        try
+        {
+            while (!ctx.RequestAborted.IsCancellationRequested)
+            {
+                await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client hung up: that is the point.
+        }
+    }
+
+    /// <summary>Answers with a redirect to <paramref name="location"/>.</summary>
+    public static Task Redirect(HttpContext ctx, int status, string location)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.Headers.Location = location;
+        return Task.CompletedTask;
+    }
+
     /// <summary>Waits (until the client gives up) without answering.</summary>
     public static Task Hang(HttpContext ctx) => Task.Delay(Timeout.Infinite, ctx.RequestAborted);
 

@@ -5,8 +5,9 @@ namespace Agents;
 #pragma warning disable CA2208
 
 /// <summary>
-/// The argument checks every request passes before any backend runs. Backends call
-/// <see cref="Validate"/> first; pipelines built by <see cref="GeneratorBuilder"/> call it at their entry.
+/// The argument checks every request passes. The backend at the end of a pipeline is the one place that calls
+/// <see cref="Validate"/> (first thing, and eagerly for streams), so a request is checked as it is actually sent,
+/// after every middleware has had its say, and whether or not the backend is wrapped in a pipeline.
 /// </summary>
 public static class GenerationRequestValidator
 {

@@ -50,6 +50,21 @@ public sealed class AnthropicGeneratorOptions : IValidatableObject
     [Range(1, int.MaxValue)]
     public int? ContextWindow { get; set; }
 
+    /// <summary>Gets or sets the most bytes of an error body read for the exception's message and excerpt; the rest is never read.</summary>
+    /// <value>The default is 65,536 (64 KiB).</value>
+    [Range(1024, int.MaxValue)]
+    public int MaxErrorBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gets or sets the most bytes of a whole (non-streamed) JSON answer; a longer one fails with a <see cref="ProviderException"/> (code <c>response_too_large</c>).</summary>
+    /// <value>The default is 33,554,432 (32 MiB).</value>
+    [Range(1024, int.MaxValue)]
+    public int MaxResponseBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Gets or sets the most bytes of one server-sent event of a stream; a longer one fails with a <see cref="ProviderException"/> (code <c>event_too_large</c>).</summary>
+    /// <value>The default is 1,048,576 (1 MiB).</value>
+    [Range(1024, int.MaxValue)]
+    public int MaxStreamEventBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Gets or sets a value indicating whether request bodies (prompt text) are logged at trace level; keys are redacted regardless.</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool EnableSensitiveDataLogging { get; set; }

@@ -1,55 +1,40 @@
 using System.Net.Http.Headers;
 using Agents.Backends.Http;
-using Agents.Backends.OpenAI.Chat;
-using Microsoft.Extensions.Logging;
+using Agents.Configuration;
 
 namespace Agents.Backends.OpenAI;
 
-/// <summary>The HTTP side shared by the chat and embedding generators: endpoint, headers, transport.</summary>
+/// <summary>The HTTP side shared by the chat and embedding generators: checked settings, endpoint, headers.</summary>
 internal sealed class OpenAIConnection
 {
     private readonly string? _apiKey;
     private readonly OpenAIGeneratorOptions _options;
 
-    public OpenAIConnection(HttpClient httpClient, OpenAIGeneratorOptions options, ILogger logger)
+    public OpenAIConnection(OpenAIGeneratorOptions options, TimeProvider? timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Endpoint is null)
-        {
-            throw new ArgumentException("OpenAIGeneratorOptions.Endpoint is required.", nameof(options));
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Model))
-        {
-            throw new ArgumentException("OpenAIGeneratorOptions.Model is required.", nameof(options));
-        }
-
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "OpenAIGeneratorOptions.Timeout must be positive.");
-        }
-
+        OptionsValidator.ThrowIfInvalid(options, nameof(options));
         _options = options;
         _apiKey = options.ResolveApiKey();
         Settings = new HttpBackendSettings
         {
             Provider = OpenAIGenerator.ProviderName,
-            Endpoint = HttpBackendSettings.NormalizeBase(options.Endpoint),
+            Endpoint = HttpBackendSettings.NormalizeBase(options.Endpoint!),
             RequestIdHeader = "x-request-id",
             Timeout = options.Timeout,
             MaxRetryAfter = options.MaxRetryAfter,
-            Redactor = new SecretRedactor(_apiKey),
+            Redactor = new SecretRedactor(_apiKey, EndpointRedaction.UserInfoSecret(options.Endpoint)),
             LogSensitiveData = options.EnableSensitiveDataLogging,
+            TimeProvider = timeProvider ?? TimeProvider.System,
+            MaxErrorBodyBytes = options.MaxErrorBodyBytes,
+            MaxResponseBodyBytes = options.MaxResponseBodyBytes,
+            MaxStreamEventBytes = options.MaxStreamEventBytes,
         };
-        Transport = new HttpBackendTransport(httpClient, Settings, logger, OpenAIErrorClassifier.Classify);
     }
 
     public OpenAIGeneratorOptions Options => _options;
 
     public HttpBackendSettings Settings { get; }
-
-    public HttpBackendTransport Transport { get; }
 
     public HttpRequestMessage CreateRequest(HttpMethod method, string path, bool stream = false)
     {

@@ -47,9 +47,11 @@ public static class AnthropicServiceCollectionExtensions
         return services.AddGenerator(Create);
     }
 
-    // The backend owns its timeouts (re-armed per stream event), so the client's own 100 s cap is switched off.
+    // The backend owns its timeouts (re-armed per stream event), so the client's own 100 s cap is switched off;
+    // redirects are followed by the backend (same origin only, never carrying the key to another host).
     private static void AddHttpClient(IServiceCollection services) =>
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 
     private static AnthropicGenerator Create(IServiceProvider services) => new(
         services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Agents.Backends.Http;
 
@@ -8,9 +9,13 @@ namespace Agents.Backends.Anthropic.Messages;
 /// <c>content_block_delta</c> (text, or tool input JSON fragments), <c>message_delta</c> (stop reason, output
 /// usage) and <c>message_stop</c>.
 /// </summary>
-internal sealed class AnthropicStreamState
+internal sealed class AnthropicStreamState(HttpBackendTransport transport, HttpResponseMessage response, GenerationClock clock) : IHttpStreamReader
 {
     private readonly StreamingToolCallAssembler _tools = new();
+
+    public string EndMarker => "message_stop";
+
+    public bool Completed => Stopped;
 
     public string? ResponseId { get; private set; }
 
@@ -25,6 +30,37 @@ internal sealed class AnthropicStreamState
     public bool HasToolCalls => _tools.HasCalls;
 
     public IReadOnlyList<ToolCall> DrainToolCalls() => _tools.Drain();
+
+    /// <summary>Reads one event: pings and empty events are skipped, error objects and <c>error</c> events throw the mapped exception.</summary>
+    public GenerationUpdate? Read(string eventType, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || eventType == "ping")
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(data);
+        using var document = transport.ParseEvent(text, response);
+        var root = document.RootElement;
+        if (ProviderErrorBody.TryRead(root) is { } error)
+        {
+            throw transport.StreamError(error, text, response);
+        }
+
+        if (eventType == "error")
+        {
+            throw transport.StreamError(ProviderErrorBody.Unknown("an error event without an error object"), text, response);
+        }
+
+        var delta = Apply(eventType, root);
+        if (string.IsNullOrEmpty(delta))
+        {
+            return null;
+        }
+
+        clock.MarkFirstToken();
+        return new GenerationUpdate { Text = delta, ModelId = ModelId, ResponseId = ResponseId };
+    }
 
     /// <summary>Applies one event; returns the text it carries, if any.</summary>
     public string? Apply(string eventType, JsonElement root)

@@ -8,7 +8,7 @@ namespace Agents.Backends.Anthropic.Models;
 /// Walks Anthropic's paginated model list (<c>GET v1/models?limit=…&amp;after_id=…</c>) until <c>has_more</c> is false.
 /// Each page is its own exchange with its own timeout; a page cap stops a server whose cursor never advances.
 /// </summary>
-internal sealed class AnthropicModelLister(HttpBackendTransport transport, TimeSpan timeout, Func<string, HttpRequestMessage> createGet)
+internal sealed class AnthropicModelLister(HttpBackendTransport transport, Func<string, HttpRequestMessage> createGet)
 {
     /// <summary>The most pages followed; at <see cref="PageSize"/> models a page, far beyond any real catalogue.</summary>
     public const int MaxPages = 50;
@@ -24,7 +24,7 @@ internal sealed class AnthropicModelLister(HttpBackendTransport transport, TimeS
         string? afterId = null;
         for (var page = 0; page < MaxPages; page++)
         {
-            using var scope = new CallScope(timeout, cancellationToken);
+            using var scope = new CallScope(transport.Settings.Timeout, transport.Settings.TimeProvider, cancellationToken);
             using var request = createGet(PathFor(afterId));
             using var response = await transport.SendAsync(request, body: null, scope).ConfigureAwait(false);
             using var document = await transport.ReadJsonAsync(response, scope).ConfigureAwait(false);
@@ -39,7 +39,7 @@ internal sealed class AnthropicModelLister(HttpBackendTransport transport, TimeS
                 throw Malformed(response, root, "without a 'data' array");
             }
 
-            AddModels(data, models);
+            transport.ReadShaped(response, data, d => AddModels(d, models));
             if (!(root.TryGetProperty("has_more", out var hasMore) && hasMore.ValueKind == JsonValueKind.True))
             {
                 return models;
@@ -61,7 +61,7 @@ internal sealed class AnthropicModelLister(HttpBackendTransport transport, TimeS
             ? $"v1/models?limit={PageSize}"
             : $"v1/models?limit={PageSize}&after_id={Uri.EscapeDataString(afterId)}";
 
-    private static void AddModels(JsonElement data, List<AnthropicModelInfo> models)
+    private static bool AddModels(JsonElement data, List<AnthropicModelInfo> models)
     {
         foreach (var item in data.EnumerateArray())
         {
@@ -75,6 +75,8 @@ internal sealed class AnthropicModelLister(HttpBackendTransport transport, TimeS
                 : null;
             models.Add(new AnthropicModelInfo(id, AnthropicResponseReader.GetString(item, "display_name"), createdAt));
         }
+
+        return true;
     }
 
     private ProviderException Malformed(HttpResponseMessage response, JsonElement root, string what) =>

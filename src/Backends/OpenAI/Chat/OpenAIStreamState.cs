@@ -9,12 +9,14 @@ namespace Agents.Backends.OpenAI.Chat;
 /// <c>stream_options.include_usage</c>), error objects and the closing <c>[DONE]</c>. <see cref="Read"/> is the
 /// SSE parser's item parser, so each event is read from the parser's own buffer.
 /// </summary>
-internal sealed class OpenAIStreamState(HttpBackendTransport transport, HttpResponseMessage response, GenerationClock clock, bool withLogProbabilities)
+internal sealed class OpenAIStreamState(HttpBackendTransport transport, HttpResponseMessage response, GenerationClock clock, bool withLogProbabilities) : IHttpStreamReader
 {
     public StreamingToolCallAssembler Tools { get; } = new();
 
+    public string EndMarker => "[DONE]";
+
     /// <summary>Gets a value indicating whether <c>[DONE]</c> arrived; a stream that ends without it is cut off.</summary>
-    public bool Done { get; private set; }
+    public bool Completed { get; private set; }
 
     public FinishReason? FinishReason { get; private set; }
 
@@ -34,7 +36,7 @@ internal sealed class OpenAIStreamState(HttpBackendTransport transport, HttpResp
 
         if (data.SequenceEqual("[DONE]"u8))
         {
-            Done = true;
+            Completed = true;
             return null;
         }
 
@@ -47,6 +49,8 @@ internal sealed class OpenAIStreamState(HttpBackendTransport transport, HttpResp
         KeepIds(chunk.Id, chunk.Model);
         return string.IsNullOrEmpty(chunk.Text) ? null : TextUpdate(chunk.Text, logProbabilities: null);
     }
+
+    public IReadOnlyList<ToolCall> DrainToolCalls() => Tools.Drain();
 
     // The first non-empty ids win: Azure's opening content-filter chunk has an empty id and model.
     private void KeepIds(string? id, string? model)

@@ -68,7 +68,8 @@ public static class OpenAIServiceCollectionExtensions
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new OpenAIEmbeddingGenerator(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
             sp.GetRequiredService<IOptions<OpenAIGeneratorOptions>>().Value,
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<TimeProvider>()));
         return services;
     }
 
@@ -78,9 +79,11 @@ public static class OpenAIServiceCollectionExtensions
         services.AddOptions<OpenAIGeneratorOptions>().Configure(configure).ValidateOnStart();
     }
 
-    // The backends own their timeouts (re-armed per stream chunk), so the client's own 100 s cap is switched off.
+    // The backends own their timeouts (re-armed per stream chunk), so the client's own 100 s cap is switched off;
+    // redirects are followed by the backends (same origin only, never carrying the key to another host).
     private static void AddHttpClient(IServiceCollection services) =>
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 
     private static OpenAIGenerator CreateGenerator(IServiceProvider services) => new(
         services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),

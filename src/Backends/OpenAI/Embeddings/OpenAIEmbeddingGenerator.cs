@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Backends.Http;
+using Agents.Backends.OpenAI.Chat;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,6 +15,7 @@ namespace Agents.Backends.OpenAI;
 public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly OpenAIConnection _connection;
+    private readonly HttpBackendTransport _transport;
     private readonly ILogger _logger;
     private readonly EmbeddingGeneratorMetadata _metadata;
     private readonly string _model;
@@ -22,14 +24,17 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <param name="httpClient">The client (e.g. from <c>IHttpClientFactory</c>); the caller owns it.</param>
     /// <param name="options">The settings; <see cref="OpenAIGeneratorOptions.EmbeddingModel"/> (else <see cref="OpenAIGeneratorOptions.Model"/>) names the model.</param>
     /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
+    /// <param name="timeProvider">The clock of the timeouts; <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A required setting is missing.</exception>
-    public OpenAIEmbeddingGenerator(HttpClient httpClient, OpenAIGeneratorOptions options, ILoggerFactory? loggerFactory = null)
+    public OpenAIEmbeddingGenerator(HttpClient httpClient, OpenAIGeneratorOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
+        ArgumentNullException.ThrowIfNull(httpClient);
         _logger = (ILogger?)loggerFactory?.CreateLogger<OpenAIEmbeddingGenerator>() ?? NullLogger.Instance;
-        _connection = new OpenAIConnection(httpClient, options, _logger);
+        _connection = new OpenAIConnection(options, timeProvider);
+        _transport = new HttpBackendTransport(httpClient, _connection.Settings, _logger, OpenAIErrorClassifier.Classify);
         _model = options.EmbeddingModel is { Length: > 0 } embeddingModel ? embeddingModel : options.Model!;
-        _metadata = new EmbeddingGeneratorMetadata(OpenAIGenerator.ProviderName, _connection.Settings.Endpoint, _model);
+        _metadata = new EmbeddingGeneratorMetadata(OpenAIGenerator.ProviderName, EndpointRedaction.WithoutUserInfo(_connection.Settings.Endpoint), _model);
     }
 
     /// <inheritdoc />
@@ -68,12 +73,12 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             w.WriteEndObject();
         });
 
-        using var scope = new CallScope(_connection.Options.Timeout, cancellationToken);
+        using var scope = new CallScope(_connection.Options.Timeout, _connection.Settings.TimeProvider, cancellationToken);
         using var httpRequest = _connection.CreateRequest(HttpMethod.Post, "embeddings");
         HttpBackendLog.Sending(_logger, OpenAIGenerator.ProviderName, httpRequest.RequestUri!, model, stream: false);
-        using var response = await _connection.Transport.SendAsync(httpRequest, body, scope).ConfigureAwait(false);
-        using var document = await _connection.Transport.ReadJsonAsync(response, scope).ConfigureAwait(false);
-        return Read(document.RootElement, inputs.Length, model, response);
+        using var response = await _transport.SendAsync(httpRequest, body, scope).ConfigureAwait(false);
+        using var document = await _transport.ReadJsonAsync(response, scope).ConfigureAwait(false);
+        return _transport.ReadShaped(response, document.RootElement, root => Read(root, inputs.Length, model, response));
     }
 
     /// <inheritdoc />
@@ -124,7 +129,7 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             {
                 Provider = OpenAIGenerator.ProviderName,
                 StatusCode = (int)response.StatusCode,
-                RequestId = _connection.Transport.RequestId(response),
+                RequestId = _transport.RequestId(response),
                 BodyExcerpt = ProviderErrorMapper.Excerpt(root.GetRawText(), _connection.Settings.Redactor),
             };
         }

@@ -2,7 +2,7 @@ using Agents.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 /// <summary>What the logging middleware reports at the end of a stream whose metadata arrives spread over several updates.</summary>
 public sealed class LoggingStreamSummaryTests

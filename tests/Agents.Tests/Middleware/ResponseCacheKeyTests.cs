@@ -1,4 +1,4 @@
-namespace Agents.Abstractions.Tests.Middleware;
+namespace Agents.Tests.Middleware;
 
 public sealed class ResponseCacheKeyTests
 {

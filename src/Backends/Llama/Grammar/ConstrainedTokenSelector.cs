@@ -10,8 +10,8 @@ namespace Agents.Backends.Llama.Grammar;
 /// </summary>
 internal static class ConstrainedTokenSelector
 {
-    /// <summary>How many of the most likely tokens greedy decoding checks as a block before masking the whole row.</summary>
-    private const int GreedyShortlist = 64;
+    /// <summary>How many of the most likely tokens are checked as a block before the whole row is masked.</summary>
+    private const int ShortlistSize = 256;
 
     public static TokenSelector Greedy(GrammarConstraint grammar) => new GreedySelector(grammar);
 
@@ -33,9 +33,48 @@ internal static class ConstrainedTokenSelector
         }
     }
 
+    // The count highest logits (unordered), by a single pass keeping the running minimum's slot.
+private static void Shortlist(ReadOnlySpan<float> logits, LLamaTokenData[] shortlist, int count)
+    {
+        var minSlot = 0;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            if (i < count)
+            {
+                shortlist[i] = new LLamaTokenData((LLamaToken)i, logits[i], 0f);
+                if (i == count - 1)
+                {
+                    minSlot = MinSlot(shortlist, count);
+                }
+
+                continue;
+            }
+
+            if (logits[i] > shortlist[minSlot].Logit)
+            {
+                shortlist[minSlot] = new LLamaTokenData((LLamaToken)i, logits[i], 0f);
+                minSlot = MinSlot(shortlist, count);
+            }
+        }
+    }
+
+private static int MinSlot(LLamaTokenData[] shortlist, int count)
+    {
+        var slot = 0;
+        for (var j = 1; j < count; j++)
+        {
+            if (shortlist[j].Logit < shortlist[slot].Logit)
+            {
+                slot = j;
+            }
+        }
+
+        return slot;
+    }
+
     private sealed class GreedySelector(GrammarConstraint grammar) : TokenSelector
     {
-        private readonly LLamaTokenData[] _shortlist = new LLamaTokenData[GreedyShortlist];
+        private readonly LLamaTokenData[] _shortlist = new LLamaTokenData[ShortlistSize];
         private SafeLlamaModelHandle.Vocabulary? _vocabulary;
 
         public override LLamaToken Select(SafeLLamaContextHandle context, int logitIndex)
@@ -55,8 +94,8 @@ internal static class ConstrainedTokenSelector
         private LLamaToken BestAllowed(Span<float> logits)
         {
             // The most likely tokens first, in one call: the best survivor is the masked argmax whenever any survives.
-            var count = Math.Min(GreedyShortlist, logits.Length);
-            Shortlist(logits, count);
+            var count = Math.Min(ShortlistSize, logits.Length);
+            Shortlist(logits, _shortlist, count);
             grammar.Filter(_shortlist, count);
             var bestIndex = -1;
             for (var i = 0; i < count; i++)
@@ -80,45 +119,6 @@ internal static class ConstrainedTokenSelector
             return (LLamaToken)Logits.ArgMax(logits);
         }
 
-        // The count highest logits (unordered), by a single pass keeping the running minimum's slot.
-        private void Shortlist(ReadOnlySpan<float> logits, int count)
-        {
-            var minSlot = 0;
-            for (var i = 0; i < logits.Length; i++)
-            {
-                if (i < count)
-                {
-                    _shortlist[i] = new LLamaTokenData((LLamaToken)i, logits[i], 0f);
-                    if (i == count - 1)
-                    {
-                        minSlot = MinSlot(count);
-                    }
-
-                    continue;
-                }
-
-                if (logits[i] > _shortlist[minSlot].Logit)
-                {
-                    _shortlist[minSlot] = new LLamaTokenData((LLamaToken)i, logits[i], 0f);
-                    minSlot = MinSlot(count);
-                }
-            }
-        }
-
-        private int MinSlot(int count)
-        {
-            var slot = 0;
-            for (var j = 1; j < count; j++)
-            {
-                if (_shortlist[j].Logit < _shortlist[slot].Logit)
-                {
-                    slot = j;
-                }
-            }
-
-            return slot;
-        }
-
         public override void Dispose()
         {
             grammar.Dispose();
@@ -128,6 +128,7 @@ internal static class ConstrainedTokenSelector
 
     private sealed class ChainSelector(SafeLLamaSamplerChainHandle chain, GrammarConstraint grammar) : TokenSelector
     {
+        private readonly LLamaTokenData[] _shortlist = new LLamaTokenData[ShortlistSize];
         private LLamaTokenData[] _candidates = [];
         private SafeLlamaModelHandle.Vocabulary? _vocabulary;
 
@@ -138,15 +139,22 @@ internal static class ConstrainedTokenSelector
             var token = Sample(logits);
             if (!grammar.Allows(token))
             {
-                if (grammar.Mask(logits) == 0)
+                if (SampleShortlist(logits) is { } shortlisted)
                 {
-                    throw DeadEnd();
+                    token = shortlisted;
                 }
-
-                token = Sample(logits);
-                if (float.IsNegativeInfinity(logits[(int)token]))
+                else
                 {
-                    throw DeadEnd();
+                    if (grammar.Mask(logits) == 0)
+                    {
+                        throw DeadEnd();
+                    }
+
+                    token = Sample(logits);
+                    if (float.IsNegativeInfinity(logits[(int)token]))
+                    {
+                        throw DeadEnd();
+                    }
                 }
             }
 
@@ -154,6 +162,32 @@ internal static class ConstrainedTokenSelector
             chain.Accept(token);
             AcceptUnlessEnd(grammar, token, _vocabulary);
             return token;
+        }
+
+        // The free pick was refused: sample among the most likely tokens the grammar allows, if any is.
+        private LLamaToken? SampleShortlist(ReadOnlySpan<float> logits)
+        {
+            var count = Math.Min(ShortlistSize, logits.Length);
+            Shortlist(logits, _shortlist, count);
+            grammar.Filter(_shortlist, count);
+            var kept = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (!float.IsNegativeInfinity(_shortlist[i].Logit))
+                {
+                    _shortlist[kept++] = new LLamaTokenData(_shortlist[i].ID, logits[(int)_shortlist[i].ID], 0f);
+                }
+            }
+
+            if (kept == 0)
+            {
+                return null;
+            }
+
+            using var pin = LLamaTokenDataArrayNative.Create(new LLamaTokenDataArray(_shortlist.AsMemory(0, kept)), out var native);
+            native.Selected = -1;
+            chain.Apply(ref native);
+            return native.Selected >= 0 && native.Selected < (long)native.Size ? native.Data[(int)native.Selected].ID : null;
         }
 
         // llama_sampler_sample without its accept: the chain picks from the row, nothing remembers the pick yet.

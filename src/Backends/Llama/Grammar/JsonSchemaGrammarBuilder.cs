@@ -443,7 +443,10 @@ internal sealed class JsonSchemaGrammarBuilder
 
     private static string? FormatExpression(string? format)
     {
-        const string date = "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])";
+        // Month by month, so every date exists (29 February, valid only in leap years, is never written).
+        const string day28 = "\"0\" [1-9] | \"1\" [0-9] | \"2\" [0-8]";
+        const string date = "[0-9]{4} \"-\" ((\"0\" [13578] | \"1\" [02]) \"-\" (" + day28 + " | \"29\" | \"3\" [01])"
+            + " | (\"0\" [469] | \"11\") \"-\" (" + day28 + " | \"29\" | \"30\") | \"02-\" (" + day28 + "))";
         const string time = "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" [0-5] [0-9] (\".\" [0-9]{1,6})? (\"Z\" | [+\\x2D] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])";
         return format switch
         {

@@ -147,7 +147,8 @@ public sealed partial class LlamaGenerator : IGenerator
             ProviderName,
             model.ModelId,
             model.ContextWindow,
-            GeneratorCapabilities.Streaming | GeneratorCapabilities.LogProbabilities | GeneratorCapabilities.BeamSearch);
+            GeneratorCapabilities.Streaming | GeneratorCapabilities.LogProbabilities | GeneratorCapabilities.BeamSearch
+            | GeneratorCapabilities.JsonSchema | GeneratorCapabilities.Grammar | GeneratorCapabilities.Tools);
     }
 
     /// <summary>Gets the loaded model's metadata.</summary>

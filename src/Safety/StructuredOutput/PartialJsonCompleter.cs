@@ -265,8 +265,8 @@ public static class PartialJsonCompleter
         var valid = token is "true" or "false" or "null" || IsNumber(token);
         if (i >= text.Length)
         {
-            // The number may still grow, but what is there is a number: show it (literals only once whole).
-            complete = IsNumber(token) && token[^1] is >= '0' and <= '9';
+            // The number may still grow, but what is there is a number: show it (literals once whole).
+            complete = token is "true" or "false" or "null" || (IsNumber(token) && token[^1] is >= '0' and <= '9');
             return false;
         }
 

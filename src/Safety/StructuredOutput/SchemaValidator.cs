@@ -14,6 +14,7 @@ internal sealed class SchemaValidator
 
     public SchemaValidator(JsonElement schema, bool validateFormats)
     {
+        SchemaCycleCheck.ThrowIfUnsafe(schema);
         try
         {
             _schema = JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });

@@ -13,7 +13,7 @@ public sealed class ConstrainedGenerationFixture : IDisposable
         ChatTemplateFallback = LlamaChatFormats.ChatML,
         MaxConcurrentSequences = 8,
         Threads = 2,
-        StructuredOutput = new JsonGrammarOptions { DefaultMaxStringLength = 8, DefaultMaxItems = 4, MaxFreeFormDepth = 2 },
+        StructuredOutput = new JsonGrammarOptions { DefaultMaxStringLength = 8, DefaultMaxItems = 3, MaxFreeFormDepth = 1, MaxWhitespace = 2 },
     });
 
     public LlamaGenerator Generator { get; }

@@ -27,6 +27,9 @@ public sealed class ChatbotOptions
 
     public bool Json { get; set; }
 
+    /// <summary>Gets or sets a JSON schema file: with <see cref="Prompt"/>, print JSON validated against it.</summary>
+    public string? JsonSchemaPath { get; set; }
+
     public int? ContextSize { get; set; }
 
     public int? Threads { get; set; }

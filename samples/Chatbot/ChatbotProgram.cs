@@ -85,6 +85,13 @@ public static class ChatbotProgram
         var turn = cancellation.Begin(CancellationToken.None);
         try
         {
+            if (options.JsonSchemaPath is { } schemaPath)
+            {
+                var schema = SchemaAnswer.ReadSchema(schemaPath);
+                await output.WriteLineAsync(await SchemaAnswer.AskAsync(generator, options, prompt, schema, turn.Token).ConfigureAwait(false)).ConfigureAwait(false);
+                return ExitOk;
+            }
+
             var result = await session.AskAsync(prompt, text =>
             {
                 if (!options.Json)
@@ -100,6 +107,11 @@ public static class ChatbotProgram
         {
             await error.WriteLineAsync("chatbot: cancelled.").ConfigureAwait(false);
             return ExitCancelled;
+        }
+        catch (UsageException ex)
+        {
+            await error.WriteLineAsync("chatbot: " + OneLine(ex.Message)).ConfigureAwait(false);
+            return ExitUsage;
         }
         catch (GeneratorException ex)
         {

@@ -21,6 +21,7 @@ public static class CommandLine
           --threads <n>           CPU threads (local backend)
           --prompt <text>         one-shot: answer this and exit
           --json                  with --prompt: print one JSON object
+          --json-schema <file>    with --prompt: print JSON validated against the schema in <file>
           --prefix-cache          reuse the KV state of earlier turns (local backend)
           --tools                 let the model call tools: calculator, current_time, search_docs (with --store)
           --store <file>          a RagQa store (.rag/store.db) for the search_docs tool
@@ -61,6 +62,7 @@ public static class CommandLine
                 case "--threads": options.Threads = ParseInt(flag, Value(), 1, 1024); break;
                 case "--prompt": options.Prompt = Value(); break;
                 case "--json": options.Json = true; break;
+                case "--json-schema": options.JsonSchemaPath = Value(); break;
                 case "--verbose": options.Verbose = true; break;
                 case "--prefix-cache": options.PrefixCache = true; break;
                 case "--tools": options.Tools = true; break;
@@ -68,6 +70,11 @@ public static class CommandLine
                 case "--help" or "-h": options.ShowHelp = true; break;
                 default: throw new UsageException($"unknown option '{flag}' (see --help).");
             }
+        }
+
+        if (options.JsonSchemaPath is not null && options.Prompt is null)
+        {
+            throw new UsageException("--json-schema needs --prompt <text>.");
         }
 
         if (options.Json && options.Prompt is null)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Agents.Backends.Llama.Chat;
 using Agents.Backends.Llama.Generation;
+using Agents.Backends.Llama.Grammar;
 using Agents.Backends.Llama.PrefixCache;
 using Agents.Backends.Llama.Scheduling;
 using Agents.Backends.Llama.Tokenization;
@@ -146,7 +147,8 @@ public sealed partial class LlamaGenerator : IGenerator
             ProviderName,
             model.ModelId,
             model.ContextWindow,
-            GeneratorCapabilities.Streaming | GeneratorCapabilities.LogProbabilities | GeneratorCapabilities.BeamSearch);
+            GeneratorCapabilities.Streaming | GeneratorCapabilities.LogProbabilities | GeneratorCapabilities.BeamSearch
+            | GeneratorCapabilities.JsonSchema | GeneratorCapabilities.Grammar | GeneratorCapabilities.Tools);
     }
 
     /// <summary>Gets the loaded model's metadata.</summary>
@@ -272,8 +274,17 @@ public sealed partial class LlamaGenerator : IGenerator
         cancellationToken.ThrowIfCancellationRequested();
         var start = _timeProvider.GetTimestamp();
         var options = request.Options ?? new GenerationOptions();
-        RejectUnsupported(options);
+        var (messages, grammar) = LocalStructuredOutput.Prepare(request.Messages, options, _model.Options.StructuredOutput);
         var decoding = options.GetEffectiveDecoding();
+        if (grammar is not null && decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > 1)
+        {
+            throw new InvalidRequestException("Beam search cannot be combined with a response format, tools or a grammar on the local backend.")
+            {
+                Provider = ProviderName,
+                Parameter = nameof(options.Decoding),
+            };
+        }
+
         if (decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > _model.Options.MaxBeamWidth)
         {
             throw new InvalidRequestException(
@@ -284,7 +295,7 @@ public sealed partial class LlamaGenerator : IGenerator
             };
         }
 
-        var (prompt, maxCompletion) = _promptBuilder.Build(request.Messages, options.MaxTokens);
+        var (prompt, maxCompletion) = _promptBuilder.Build(messages, options.MaxTokens);
         var settings = new JobSettings
         {
             Prompt = prompt,
@@ -298,10 +309,11 @@ public sealed partial class LlamaGenerator : IGenerator
             TimeProvider = _timeProvider,
             StartTimestamp = start,
             CacheHint = options.CacheHint,
-            SharedPrefixTokens = SharedPrefixTokens(request.Messages, options.CacheHint, prompt),
+            SharedPrefixTokens = SharedPrefixTokens(messages, options.CacheHint, prompt),
             CancellationToken = cancellationToken,
             BufferUpdates = bufferUpdates,
             StreamFlushInterval = _model.Options.StreamFlushInterval,
+            Grammar = grammar,
         };
         SequenceJob job = decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > 1
             ? new BeamSearchJob(settings, decoding)
@@ -329,23 +341,6 @@ public sealed partial class LlamaGenerator : IGenerator
         }
 
         return job;
-    }
-
-    private static void RejectUnsupported(GenerationOptions options)
-    {
-        if (options.Tools is { Count: > 0 })
-        {
-            throw new InvalidRequestException("The local llama.cpp backend does not call tools.") { Provider = ProviderName, Parameter = nameof(options.Tools) };
-        }
-
-        if (options.ResponseFormat is { Kind: not ResponseFormatKind.Text })
-        {
-            throw new InvalidRequestException("The local llama.cpp backend does not constrain output to JSON.")
-            {
-                Provider = ProviderName,
-                Parameter = nameof(options.ResponseFormat),
-            };
-        }
     }
 
     private void Submit(SequenceJob job)

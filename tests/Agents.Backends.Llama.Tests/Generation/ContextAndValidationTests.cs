@@ -79,16 +79,6 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task GenerateAsync_ToolsOrJson_RefusedNotIgnored()
-    {
-        var tools = await Assert.ThrowsAsync<InvalidRequestException>(() => _generator.GenerateAsync(
-            "x", new GenerationOptions { Tools = [new ToolDefinition("f", "d")] }));
-        Assert.Equal("Tools", tools.Parameter);
-        await Assert.ThrowsAsync<InvalidRequestException>(() => _generator.GenerateAsync(
-            "x", new GenerationOptions { ResponseFormat = ResponseFormat.Json }));
-    }
-
-    [Fact]
     public void GetService_OffersMetadataTokenizerAndModelInfo()
     {
         var metadata = _generator.GetMetadata();

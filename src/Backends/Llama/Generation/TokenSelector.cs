@@ -1,3 +1,4 @@
+using Agents.Backends.Llama.Grammar;
 using LLama;
 using LLama.Native;
 
@@ -16,8 +17,8 @@ internal abstract class TokenSelector : IDisposable
     {
     }
 
-    /// <summary>Creates the selector the options ask for: greedy when no sampling or penalty is asked for.</summary>
-    public static TokenSelector Create(GenerationOptions options, LLamaWeights weights, ReadOnlySpan<LLamaToken> prompt)
+    /// <summary>Creates the selector the options ask for: greedy when no sampling or penalty is asked for; constrained by <paramref name="grammar"/> (which it then owns) when given.</summary>
+    public static TokenSelector Create(GenerationOptions options, LLamaWeights weights, ReadOnlySpan<LLamaToken> prompt, GrammarConstraint? grammar = null)
     {
         var sampling = options.GetEffectiveDecoding().Kind == DecodingKind.Sampling;
         var penalised = options.RepetitionPenalty is { } r && r != 1f
@@ -25,7 +26,7 @@ internal abstract class TokenSelector : IDisposable
             || options.PresencePenalty is { } p && p != 0f;
         if (!sampling && !penalised)
         {
-            return new GreedySelector();
+            return grammar is null ? new GreedySelector() : ConstrainedTokenSelector.Greedy(grammar);
         }
 
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
@@ -66,7 +67,7 @@ internal abstract class TokenSelector : IDisposable
             chain.Accept(token);
         }
 
-        return new ChainSelector(chain);
+        return grammar is null ? new ChainSelector(chain) : ConstrainedTokenSelector.Chain(chain, grammar);
     }
 
     private sealed class GreedySelector : TokenSelector

@@ -139,6 +139,10 @@ public sealed class LlamaModelOptions : IValidatableObject
     /// <value><see langword="false"/>.</value>
     public bool EnableSensitiveDataLogging { get; set; }
 
+    /// <summary>Gets or sets the bounds of the grammars built for response formats and tools (string and array lengths, nesting).</summary>
+    /// <value>The defaults of <see cref="Grammar.JsonGrammarOptions"/>.</value>
+    public Grammar.JsonGrammarOptions StructuredOutput { get; set; } = new();
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -189,6 +193,19 @@ public sealed class LlamaModelOptions : IValidatableObject
             }
         }
 
+        var grammarResults = new List<ValidationResult>();
+        if (StructuredOutput is null)
+        {
+            yield return new ValidationResult("StructuredOutput must not be null.", [nameof(StructuredOutput)]);
+        }
+        else if (!Validator.TryValidateObject(StructuredOutput, new ValidationContext(StructuredOutput), grammarResults, validateAllProperties: true))
+        {
+            foreach (var result in grammarResults)
+            {
+                yield return new ValidationResult(result.ErrorMessage, [.. result.MemberNames.Select(m => $"{nameof(StructuredOutput)}:{m}")]);
+            }
+        }
+
         for (var i = 0; i < LoraAdapters.Count; i++)
         {
             var adapter = LoraAdapters[i];
@@ -209,6 +226,7 @@ public sealed class LlamaModelOptions : IValidatableObject
     {
         var copy = (LlamaModelOptions)MemberwiseClone();
         copy.PrefixCache = PrefixCache?.Clone();
+        copy.StructuredOutput = StructuredOutput?.Clone()!;
         copy.LoraAdapters = [.. LoraAdapters.Select(a => new LlamaLoraAdapterOptions { Path = a.Path, Scale = a.Scale })];
         return copy;
     }

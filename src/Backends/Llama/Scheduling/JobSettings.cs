@@ -39,4 +39,7 @@ internal sealed record JobSettings
     public TimeSpan StreamFlushInterval { get; init; }
 
     public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>Gets the grammar the output must follow (a response format or tools), or <see langword="null"/>.</summary>
+    public Grammar.GrammarPlan? Grammar { get; init; }
 }

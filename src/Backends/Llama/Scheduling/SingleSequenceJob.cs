@@ -1,5 +1,6 @@
 using System.Text;
 using Agents.Backends.Llama.Generation;
+using Agents.Backends.Llama.Grammar;
 using LLama;
 using LLama.Native;
 
@@ -13,6 +14,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
     private readonly StopSequenceMatcher _stops;
     private readonly SafeLlamaModelHandle.Vocabulary _vocab;
     private readonly List<LLamaToken> _decoded = [];
+    private readonly ToolCallCollector? _toolCalls;
     private List<TokenLogProbability>? _pendingLogProbabilities;
     private LLamaToken _nextToken;
     private int _logitIndex = -1;
@@ -22,7 +24,9 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
         : base(settings)
     {
         _vocab = settings.Weights.Vocab;
-        _selector = TokenSelector.Create(settings.Options, settings.Weights, settings.Prompt);
+        _selector = TokenSelector.Create(
+            settings.Options, settings.Weights, settings.Prompt, settings.Grammar is { } plan ? new GrammarConstraint(plan.Grammar, _vocab) : null);
+        _toolCalls = settings.Grammar is { ParsesToolCalls: true } ? new ToolCallCollector() : null;
         _decoder = new StreamingTokenDecoder(Encoding.UTF8, settings.Weights);
         _stops = new StopSequenceMatcher(settings.StopSequences);
     }
@@ -88,6 +92,15 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
 
     private void EmitText(string text)
     {
+        if (_toolCalls is not null)
+        {
+            text = _toolCalls.Pass(text);
+            if (text.Length == 0 && _pendingLogProbabilities is null)
+            {
+                return;
+            }
+        }
+
         Emit(new GenerationUpdate { Text = text, ModelId = Settings.ModelId, LogProbabilities = _pendingLogProbabilities });
         _pendingLogProbabilities = null;
     }
@@ -103,7 +116,8 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
             }
         }
 
-        Finish(reason, _generated);
+        var final = _toolCalls?.Complete(ref reason);
+        Finish(reason, _generated, final);
         _selector.Dispose();
     }
 }

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Json.Schema;
+
+namespace Agents.Safety.StructuredOutput;
+
+/// <summary>Checks JSON text against a JSON schema (JsonSchema.Net), reporting every error with its location.</summary>
+internal sealed class SchemaValidator
+{
+    /// <summary>The validator name carried by <see cref="ValidationFailedException.Validator"/>.</summary>
+    public const string Name = "json-schema";
+
+    private readonly JsonSchema _schema;
+    private readonly EvaluationOptions _evaluation;
+
+    public SchemaValidator(JsonElement schema, bool validateFormats)
+    {
+        SchemaCycleCheck.ThrowIfUnsafe(schema);
+        try
+        {
+            _schema = JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        }
+        catch (Exception e) when (e is JsonSchemaException or JsonException or ArgumentException or InvalidOperationException or RefResolutionException)
+        {
+            throw new ArgumentException($"The JSON schema is invalid: {e.Message}", nameof(schema), e);
+        }
+
+        _evaluation = new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = validateFormats };
+    }
+
+    /// <summary>Extracts the JSON value from <paramref name="text"/> and validates it.</summary>
+    /// <param name="text">The model's answer (code fences and text around a single JSON object or array are tolerated).</param>
+    /// <param name="value">The JSON value, when one was found.</param>
+    /// <returns>Every error; empty when the answer is valid.</returns>
+    public IReadOnlyList<string> Check(string text, out JsonElement value)
+    {
+        if (!JsonExtraction.TryExtract(text, out value, out var parseError))
+        {
+            return [parseError!];
+        }
+
+        var result = _schema.Evaluate(value, _evaluation);
+        if (result.IsValid)
+        {
+            return [];
+        }
+
+        var errors = new List<string>();
+        foreach (var detail in result.Details ?? [])
+        {
+            foreach (var (keyword, message) in detail.Errors ?? new Dictionary<string, string>())
+            {
+                var location = detail.InstanceLocation.ToString();
+                errors.Add($"{(location.Length == 0 ? "(root)" : location)}: {message} ({keyword})");
+            }
+        }
+
+        return errors.Count > 0 ? errors : ["the value does not conform to the schema"];
+    }
+}

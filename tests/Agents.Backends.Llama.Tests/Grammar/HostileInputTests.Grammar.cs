@@ -5,12 +5,8 @@ using Agents.Backends.Llama.Tests.Grammar;
 
 namespace Agents.Backends.Llama.Tests;
 
-public partial class HostileInputTests : IClassFixture<ConstrainedGenerationFixture>
+public sealed partial class HostileInputTests : IClassFixture<ConstrainedGenerationFixture>
 {
-    private readonly LlamaGenerator _constrained;
-
-    public HostileInputTests(ConstrainedGenerationFixture fixture) => _constrained = fixture.Generator;
-
     private static JsonElement Parse(string json) =>
         JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 100_000 }).RootElement.Clone();
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Agents.Backends.Llama.Chat;
 using Agents.Backends.Llama.Generation;
+using Agents.Backends.Llama.KvCache;
 using Agents.Backends.Llama.PrefixCache;
 using Agents.Backends.Llama.Scheduling;
 using Agents.Backends.Llama.Tokenization;
@@ -46,7 +47,7 @@ public sealed partial class LlamaGenerator : IGenerator
     private readonly GeneratorMetadata _metadata;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly LlamaPrefixCache? _ownedPrefixCache;
+    private readonly TokenPrefixCache? _ownedPrefixCache;
     private readonly IPrefixCache? _prefixCacheService;
     private int _disposed;
 
@@ -73,12 +74,15 @@ public sealed partial class LlamaGenerator : IGenerator
     {
     }
 
-    /// <summary>Creates a generator whose prompt evaluation goes through <paramref name="prefixCache"/> (the KV-prefix cache seam).</summary>
+    /// <summary>Creates a generator, optionally over a saved-state tier given by the caller (tests of that seam).</summary>
     /// <param name="model">The loaded model.</param>
     /// <param name="ownsModel">Whether disposing the generator disposes <paramref name="model"/>.</param>
     /// <param name="timeProvider">The clock for timings; the system clock by default.</param>
-    /// <param name="prefixCache">Restores cached prompt prefixes and is told about evaluated prompts; none by default.</param>
-    internal LlamaGenerator(LlamaModel model, bool ownsModel, TimeProvider? timeProvider, IPromptPrefixCache? prefixCache = null)
+    /// <param name="savedStates">
+    /// A saved-state tier every evaluated prompt is saved to and restored from, with no resident tier; by default the
+    /// tiers <see cref="LlamaModelOptions.PrefixCache"/> configures (none when it is not set).
+    /// </param>
+    internal LlamaGenerator(LlamaModel model, bool ownsModel, TimeProvider? timeProvider, ISavedStateTier? savedStates = null)
     {
         _model = model;
         _ownsModel = ownsModel;
@@ -97,32 +101,43 @@ public sealed partial class LlamaGenerator : IGenerator
             // llama.cpp allows 256 sequence ids. With the configured cache on, the last is the cache's scratch sequence, taken
             // from the scheduler's pool rather than added: one more sequence id in the context (18 against 17) measured 13%
             // slower prompt evaluation on the benchmark model, for every request.
-            var ownsCache = prefixCache is null && options.PrefixCache is not null;
+            var ownsCache = savedStates is null && options.PrefixCache is not null;
             var contextSequences = Math.Min(256, options.MaxConcurrentSequences + (2 * options.MaxBeamWidth));
             var sequences = ownsCache ? contextSequences - 1 : contextSequences;
             var kvTokens = options.KvCacheTokens ?? DefaultKvCacheTokens(model, options.MaxConcurrentSequences);
             var context = model.CreateContext(model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), contextSequences));
+            KvCachePolicy? kv = null;
             try
             {
                 lora.ApplyTo(context);
+                var resident = ResidentPrefixes.None;
                 if (ownsCache)
                 {
-                    _ownedPrefixCache = CreatePrefixCache(model, options, sequences);
-                    prefixCache = _ownedPrefixCache;
+                    // One LRU clock for both tiers: a resident prefix spilled on eviction keeps its age in the saved tier.
+                    var clock = new LruClock();
+                    _ownedPrefixCache = CreatePrefixCache(model, options, clock);
+                    resident = new ResidentPrefixes(options.PrefixCache!.MinimumPrefixTokens, model.KvBytesPerToken, clock);
+                    _ownedPrefixCache.ResidentTier = resident;
+                    savedStates = _ownedPrefixCache;
                 }
 
-                _prefixCacheService = (prefixCache as LlamaPrefixCache)?.Cache;
-                ResidentPrefixes? resident = null;
-                if (ownsCache)
+                _prefixCacheService = savedStates as IPrefixCache;
+                var settings = new KvCacheSettings
                 {
-                    resident = new ResidentPrefixes(options.PrefixCache!.MinimumPrefixTokens, model.KvBytesPerToken);
-                    _ownedPrefixCache!.Cache.ResidentTier = resident;
-                }
-
-                _scheduler = new BatchScheduler(context, options, sequences, prefixCache ?? NoPromptPrefixCache.Instance, _logger, resident);
+                    Capacity = (int)context.ContextSize,
+                    Sequences = sequences,
+                    // Prompts stay resident in the KV cache after their requests; states are saved only when a reused
+                    // one is evicted. A tier handed in (no resident tier) saves every evaluated prompt instead.
+                    ScratchSequence = ownsCache ? sequences : null,
+                    SaveOnEvaluation = !ownsCache,
+                    InlineSpills = !ownsCache,
+                };
+                kv = new KvCachePolicy(new LlamaKvStore(context), settings, savedStates ?? NoSavedStates.Instance, resident, _logger);
+                _scheduler = new BatchScheduler(context, options, kv, _logger);
             }
             catch
             {
+                kv?.Dispose();
                 _ownedPrefixCache?.Dispose();
                 context.Dispose();
                 throw;
@@ -210,16 +225,14 @@ public sealed partial class LlamaGenerator : IGenerator
         return (int)Math.Clamp(Math.Min(affordable, wanted), model.ContextWindow, wanted);
     }
 
-    /// <summary>Creates the KV-prefix cache configured by <see cref="LlamaModelOptions.PrefixCache"/>, keyed to this model, its attention mode and its adapters.</summary>
-    private static LlamaPrefixCache CreatePrefixCache(LlamaModel model, LlamaModelOptions options, int scratchSequence)
+    /// <summary>Creates the saved-state tier configured by <see cref="LlamaModelOptions.PrefixCache"/>, keyed to this model, its attention mode and its adapters.</summary>
+    private static TokenPrefixCache CreatePrefixCache(LlamaModel model, LlamaModelOptions options, LruClock clock)
     {
         var adapters = options.LoraAdapters.Count == 0
             ? null
             : string.Join(";", options.LoraAdapters.Select(a => FormattableString.Invariant($"{a.Path}={a.Scale:R}")));
-        var identity = LlamaPrefixCache.ComputeModelIdentity(model.Info, options.UsesFlashAttention, adapters);
-        var cache = new TokenPrefixCache(options.PrefixCache, identity, model.LoggerFactory.CreateLogger<TokenPrefixCache>());
-        // Prompts stay resident in the KV cache after their requests; states are saved only when a reused one is evicted.
-        return new LlamaPrefixCache(cache, scratchSequence: (LLama.Native.LLamaSeqId)scratchSequence) { SaveOnEvaluation = false };
+        var identity = PrefixCacheIdentity.Compute(model.Info, options.UsesFlashAttention, adapters);
+        return new TokenPrefixCache(options.PrefixCache, identity, model.LoggerFactory.CreateLogger<TokenPrefixCache>(), clock: clock);
     }
 
     /// <summary>

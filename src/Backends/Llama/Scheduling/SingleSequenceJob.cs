@@ -12,7 +12,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
     private readonly StreamingTokenDecoder _decoder;
     private readonly StopSequenceMatcher _stops;
     private readonly SafeLlamaModelHandle.Vocabulary _vocab;
-    private readonly List<LLamaToken> _decoded = [];
+    private readonly List<int> _decoded = [];
     private List<TokenLogProbability>? _pendingLogProbabilities;
     private LLamaToken _nextToken;
     private int _logitIndex = -1;
@@ -31,7 +31,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
 
     public override int ReservedCells => Prompt.Length + Settings.MaxCompletionTokens;
 
-    public override LLamaToken[]? ResidentTokens => Succeeded ? [.. Prompt, .. _decoded] : null;
+    public override int[]? ResidentTokens => Succeeded ? [.. Kv.Prompt, .. _decoded] : null;
 
     public override void AddDecode(LLamaBatch batch) =>
         _logitIndex = batch.Add(_nextToken, Prompt.Length + _generated - 1, Sequences[0], true);
@@ -43,7 +43,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
     protected override void OnDecoded(LLamaContext context)
     {
         // The token fed at this step is now in the KV cache, after the prompt and the tokens fed before it.
-        _decoded.Add(_nextToken);
+        _decoded.Add((int)_nextToken);
         Select(context, _logitIndex);
     }
 

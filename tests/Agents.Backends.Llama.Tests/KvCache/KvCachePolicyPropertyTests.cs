@@ -14,7 +14,7 @@ namespace Agents.Backends.Llama.Tests.KvCache;
 public sealed class KvCachePolicyPropertyTests
 {
     private const int Capacity = 512;
-    private const int Sequences = 4;
+    private const int Sequences = 6;
     private const int SystemTokens = 24;
 
     [Property(MaxTest = 150)]
@@ -100,8 +100,10 @@ public sealed class KvCachePolicyPropertyTests
 
         public void Run(int[] operations)
         {
-            foreach (var operation in operations ?? [])
+            foreach (var value in operations ?? [])
             {
+                // FsCheck's integers are small; spread their bits so every field of an operation varies.
+                var operation = (int)((uint)value * 2654435761u >> 4);
                 var kind = operation & 7;
                 var tenant = (operation >> 3) & 3;
                 var variant = (operation >> 5) & 7;
@@ -128,7 +130,7 @@ public sealed class KvCachePolicyPropertyTests
                         _saved.Clear();
                         break;
                     case 6:
-                        TryAdmit(tenant, variant, generate: Capacity / 2, large: true);
+                        TryAdmit(tenant, variant, generate: (Capacity / 2) + (generate * 6), large: true);
                         break;
                     default:
                         _policy.FreeCleared();

@@ -50,6 +50,7 @@ public sealed partial class LlamaGenerator : IGenerator
     private readonly TokenPrefixCache? _ownedPrefixCache;
     private readonly IPrefixCache? _prefixCacheService;
     private int _disposed;
+    private int _preparing;
 
     /// <summary>Loads (or shares) the model named by <paramref name="options"/> and creates a generator over it.</summary>
     /// <param name="options">The model and how to run it; copied.</param>
@@ -208,6 +209,13 @@ public sealed partial class LlamaGenerator : IGenerator
             return;
         }
 
+        // A call still formatting or tokenizing uses the model: let it finish (it then sees the flag and throws).
+        var wait = default(SpinWait);
+        while (Volatile.Read(ref _preparing) != 0)
+        {
+            wait.SpinOnce();
+        }
+
         _scheduler.Dispose();
         _ownedPrefixCache?.Dispose();
         _lora.Dispose();
@@ -280,6 +288,19 @@ public sealed partial class LlamaGenerator : IGenerator
 
     private SequenceJob Prepare(GenerationRequest request, bool bufferUpdates, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _preparing);
+        try
+        {
+            return PrepareCore(request, bufferUpdates, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _preparing);
+        }
+    }
+
+    private SequenceJob PrepareCore(GenerationRequest request, bool bufferUpdates, CancellationToken cancellationToken)
+    {
         GenerationRequestValidator.Validate(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -295,6 +316,13 @@ public sealed partial class LlamaGenerator : IGenerator
                 Provider = ProviderName,
                 Parameter = "BeamWidth",
             };
+        }
+
+        if (options.MaxTokens is { } requested && requested >= _model.ContextWindow)
+        {
+            // No prompt fits beside it; checked here, before any sum of prompt and MaxTokens can overflow.
+            var (whole, _) = _promptBuilder.Build(request.Messages, maxTokens: null);
+            throw new ContextWindowExceededException(whole.Length, _model.ContextWindow, requested) { Provider = ProviderName };
         }
 
         var (prompt, maxCompletion) = _promptBuilder.Build(request.Messages, options.MaxTokens);

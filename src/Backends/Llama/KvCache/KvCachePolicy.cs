@@ -36,6 +36,7 @@ internal sealed partial class KvCachePolicy : IDisposable
     private readonly bool _saveOnEvaluation;
     private readonly Lock _gate = new();
     private readonly Stack<int> _freeSequences = new();
+    private bool _heldCellsStale;
 
     /// <summary>Creates the policy.</summary>
     /// <param name="store">Carries out the native work.</param>
@@ -108,9 +109,10 @@ internal sealed partial class KvCachePolicy : IDisposable
     {
         FreeCleared();
         _ledger.Commit(request, request.ReservedCells);
-        var admission = ChoosePrefix(request);
-        _resident.UpdateHeldCells(_ledger);
-        return admission;
+
+        // The resident tier's byte count (statistics only) is brought up to date after the first token, not before it.
+        _heldCellsStale = true;
+        return ChoosePrefix(request);
     }
 
     // ---------------------------------------------------------------- prefix choice
@@ -222,6 +224,12 @@ internal sealed partial class KvCachePolicy : IDisposable
     /// <param name="sequence">Its first sequence, holding exactly the prompt.</param>
     public void OnPromptEvaluated(KvRequest request, int sequence)
     {
+        if (_heldCellsStale)
+        {
+            _heldCellsStale = false;
+            _resident.UpdateHeldCells(_ledger);
+        }
+
         if (_saveOnEvaluation)
         {
             Spill(sequence, request.Prompt, request, lastUsed: null);
@@ -258,6 +266,7 @@ internal sealed partial class KvCachePolicy : IDisposable
             }
         }
 
+        _heldCellsStale = false;
         _resident.UpdateHeldCells(_ledger);
     }
 

@@ -29,7 +29,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
 
     public override int SequenceCount => 1;
 
-    public override int ReservedCells => Prompt.Length + Settings.MaxCompletionTokens;
+    public override int ReservedCells => checked(Prompt.Length + Settings.MaxCompletionTokens);
 
     public override int[]? ResidentTokens => Succeeded ? [.. Kv.Prompt, .. _decoded] : null;
 

@@ -113,4 +113,22 @@ public sealed partial class HostileInputTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => generator.GenerateAsync("after", new GenerationOptions { MaxTokens = 1 }));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RequestsWithoutTenant_ReuseEachOther_OnlyWhenNotIsolated(bool isolate)
+    {
+        var options = GeneratorFixture.CreateOptions();
+        options.PrefixCache = new PrefixCacheOptions { MinimumPrefixTokens = 4, IsolateRequestsWithoutTenant = isolate };
+        using var generator = new LlamaGenerator(options);
+        var request = new GenerationRequest([SharedSystem, Message.User("Same question")], new GenerationOptions { MaxTokens = 2, Temperature = 0 });
+
+        var first = await generator.GenerateAsync(request);
+        var second = await generator.GenerateAsync(request);
+
+        Assert.Equal(0, first.Usage!.CachedPromptTokens);
+        Assert.Equal(isolate ? 0 : second.Usage!.PromptTokens - 1, second.Usage!.CachedPromptTokens);
+        Assert.Equal(first.Text, second.Text);
+    }
 }

@@ -267,6 +267,12 @@ public sealed partial class LlamaGenerator : IGenerator
         return length;
     }
 
+    /// <summary>The tenant scope of a request's KV: its tenant's, else the anonymous one or, when so configured, its own.</summary>
+    private PrefixScope ScopeOf(CacheHint? hint) =>
+        string.IsNullOrEmpty(hint?.TenantKey) && _model.Options.PrefixCache is { IsolateRequestsWithoutTenant: true }
+            ? PrefixScope.Isolated()
+            : PrefixScope.ForTenant(hint?.TenantKey);
+
     private static LlamaModel LoadValidated(LlamaModelOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -340,6 +346,7 @@ public sealed partial class LlamaGenerator : IGenerator
             StartTimestamp = start,
             CacheHint = options.CacheHint,
             SharedPrefixTokens = SharedPrefixTokens(request.Messages, options.CacheHint, prompt),
+            PrefixScope = ScopeOf(options.CacheHint),
             CancellationToken = cancellationToken,
             BufferUpdates = bufferUpdates,
             StreamFlushInterval = _model.Options.StreamFlushInterval,

@@ -56,7 +56,7 @@ internal abstract class SequenceJob
     /// <summary>Gets the request as the KV-cache policy sees it.</summary>
     public KvRequest Kv => _kv ??= new KvRequest(
         MemoryMarshal.Cast<LLamaToken, int>(Prompt.AsSpan()).ToArray(),
-        PrefixScope.ForTenant(Settings.CacheHint?.TenantKey),
+        Settings.PrefixScope ?? PrefixScope.ForTenant(Settings.CacheHint?.TenantKey),
         Settings.SharedPrefixTokens,
         Settings.CacheHint,
         SequenceCount,

@@ -23,7 +23,7 @@ internal sealed class KvCellLedger
     private readonly int[] _references;
     private readonly Stack<int> _free;
     private readonly Dictionary<int, List<int>> _cells = [];
-    private readonly Dictionary<object, int> _reservations = [];
+    private readonly Dictionary<object, int> _reservations = new(ReferenceEqualityComparer.Instance);
     private long _committed;
 
     /// <summary>Creates a ledger of <paramref name="capacity"/> cells, all free.</summary>

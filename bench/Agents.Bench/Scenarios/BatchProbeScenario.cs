@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Agents.Backends.Llama;
 using Agents.Bench.Models;
 using LLama;
@@ -35,31 +34,7 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
         {
             foreach (var n in round % 2 == 0 ? new[] { 1, 4, 8 } : [8, 4, 1])
             {
-                llama.NativeHandle.MemoryClear(data: true);
-                for (var s = 0; s < n; s++)
-                {
-                    batch.Clear();
-                    for (var p = 0; p < prompt; p++)
-                    {
-                        batch.Add((LLamaToken)(100 + (s * 37) + p), p, (LLamaSeqId)s, p == prompt - 1);
-                    }
-
-                    llama.NativeHandle.Decode(batch);
-                }
-
-                var watch = Stopwatch.StartNew();
-                for (var step = 0; step < tokens; step++)
-                {
-                    batch.Clear();
-                    for (var s = 0; s < n; s++)
-                    {
-                        batch.Add((LLamaToken)(200 + step + s), prompt + step, (LLamaSeqId)s, true);
-                    }
-
-                    llama.NativeHandle.Decode(batch);
-                }
-
-                rates[n].Add(n * tokens / watch.Elapsed.TotalSeconds);
+                rates[n].Add(RawBatchLoop.Measure(llama, batch, n, prompt, tokens, includePrompt: false));
             }
 
             context.Log($"round {round + 1}: 1 → {rates[1][^1]:F1}, 4 → {rates[4][^1]:F1}, 8 → {rates[8][^1]:F1} tok/s");

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Agents.Backends.Llama.Chat;
 using Agents.Backends.Llama.Generation;
 using Agents.Backends.Llama.Grammar;
+using Agents.Backends.Llama.KvCache;
 using Agents.Backends.Llama.PrefixCache;
 using Agents.Backends.Llama.Scheduling;
 using Agents.Backends.Llama.Tokenization;
@@ -47,9 +48,10 @@ public sealed partial class LlamaGenerator : IGenerator
     private readonly GeneratorMetadata _metadata;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly LlamaPrefixCache? _ownedPrefixCache;
+    private readonly TokenPrefixCache? _ownedPrefixCache;
     private readonly IPrefixCache? _prefixCacheService;
     private int _disposed;
+    private int _preparing;
 
     /// <summary>Loads (or shares) the model named by <paramref name="options"/> and creates a generator over it.</summary>
     /// <param name="options">The model and how to run it; copied.</param>
@@ -74,12 +76,15 @@ public sealed partial class LlamaGenerator : IGenerator
     {
     }
 
-    /// <summary>Creates a generator whose prompt evaluation goes through <paramref name="prefixCache"/> (the KV-prefix cache seam).</summary>
+    /// <summary>Creates a generator, optionally over a saved-state tier given by the caller (tests of that seam).</summary>
     /// <param name="model">The loaded model.</param>
     /// <param name="ownsModel">Whether disposing the generator disposes <paramref name="model"/>.</param>
     /// <param name="timeProvider">The clock for timings; the system clock by default.</param>
-    /// <param name="prefixCache">Restores cached prompt prefixes and is told about evaluated prompts; none by default.</param>
-    internal LlamaGenerator(LlamaModel model, bool ownsModel, TimeProvider? timeProvider, IPromptPrefixCache? prefixCache = null)
+    /// <param name="savedStates">
+    /// A saved-state tier every evaluated prompt is saved to and restored from, with no resident tier; by default the
+    /// tiers <see cref="LlamaModelOptions.PrefixCache"/> configures (none when it is not set).
+    /// </param>
+    internal LlamaGenerator(LlamaModel model, bool ownsModel, TimeProvider? timeProvider, ISavedStateTier? savedStates = null)
     {
         _model = model;
         _ownsModel = ownsModel;
@@ -98,32 +103,43 @@ public sealed partial class LlamaGenerator : IGenerator
             // llama.cpp allows 256 sequence ids. With the configured cache on, the last is the cache's scratch sequence, taken
             // from the scheduler's pool rather than added: one more sequence id in the context (18 against 17) measured 13%
             // slower prompt evaluation on the benchmark model, for every request.
-            var ownsCache = prefixCache is null && options.PrefixCache is not null;
+            var ownsCache = savedStates is null && options.PrefixCache is not null;
             var contextSequences = Math.Min(256, options.MaxConcurrentSequences + (2 * options.MaxBeamWidth));
             var sequences = ownsCache ? contextSequences - 1 : contextSequences;
             var kvTokens = options.KvCacheTokens ?? DefaultKvCacheTokens(model, options.MaxConcurrentSequences);
             var context = model.CreateContext(model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), contextSequences));
+            KvCachePolicy? kv = null;
             try
             {
                 lora.ApplyTo(context);
+                var resident = ResidentPrefixes.None;
                 if (ownsCache)
                 {
-                    _ownedPrefixCache = CreatePrefixCache(model, options, sequences);
-                    prefixCache = _ownedPrefixCache;
+                    // One LRU clock for both tiers: a resident prefix spilled on eviction keeps its age in the saved tier.
+                    var clock = new LruClock();
+                    _ownedPrefixCache = CreatePrefixCache(model, options, clock);
+                    resident = new ResidentPrefixes(options.PrefixCache!.MinimumPrefixTokens, model.KvBytesPerToken, clock);
+                    _ownedPrefixCache.ResidentTier = resident;
+                    savedStates = _ownedPrefixCache;
                 }
 
-                _prefixCacheService = (prefixCache as LlamaPrefixCache)?.Cache;
-                ResidentPrefixes? resident = null;
-                if (ownsCache)
+                _prefixCacheService = savedStates as IPrefixCache;
+                var settings = new KvCacheSettings
                 {
-                    resident = new ResidentPrefixes(options.PrefixCache!.MinimumPrefixTokens, model.KvBytesPerToken);
-                    _ownedPrefixCache!.Cache.ResidentTier = resident;
-                }
-
-                _scheduler = new BatchScheduler(context, options, sequences, prefixCache ?? NoPromptPrefixCache.Instance, _logger, resident);
+                    Capacity = (int)context.ContextSize,
+                    Sequences = sequences,
+                    // Prompts stay resident in the KV cache after their requests; states are saved only when a reused
+                    // one is evicted. A tier handed in (no resident tier) saves every evaluated prompt instead.
+                    ScratchSequence = ownsCache ? sequences : null,
+                    SaveOnEvaluation = !ownsCache,
+                    InlineSpills = !ownsCache,
+                };
+                kv = new KvCachePolicy(new LlamaKvStore(context), settings, savedStates ?? NoSavedStates.Instance, resident, _logger);
+                _scheduler = new BatchScheduler(context, options, kv, _logger);
             }
             catch
             {
+                kv?.Dispose();
                 _ownedPrefixCache?.Dispose();
                 context.Dispose();
                 throw;
@@ -195,6 +211,13 @@ public sealed partial class LlamaGenerator : IGenerator
             return;
         }
 
+        // A call still formatting or tokenizing uses the model: let it finish (it then sees the flag and throws).
+        var wait = default(SpinWait);
+        while (Volatile.Read(ref _preparing) != 0)
+        {
+            wait.SpinOnce();
+        }
+
         _scheduler.Dispose();
         _ownedPrefixCache?.Dispose();
         _lora.Dispose();
@@ -212,16 +235,14 @@ public sealed partial class LlamaGenerator : IGenerator
         return (int)Math.Clamp(Math.Min(affordable, wanted), model.ContextWindow, wanted);
     }
 
-    /// <summary>Creates the KV-prefix cache configured by <see cref="LlamaModelOptions.PrefixCache"/>, keyed to this model, its attention mode and its adapters.</summary>
-    private static LlamaPrefixCache CreatePrefixCache(LlamaModel model, LlamaModelOptions options, int scratchSequence)
+    /// <summary>Creates the saved-state tier configured by <see cref="LlamaModelOptions.PrefixCache"/>, keyed to this model, its attention mode and its adapters.</summary>
+    private static TokenPrefixCache CreatePrefixCache(LlamaModel model, LlamaModelOptions options, LruClock clock)
     {
         var adapters = options.LoraAdapters.Count == 0
             ? null
             : string.Join(";", options.LoraAdapters.Select(a => FormattableString.Invariant($"{a.Path}={a.Scale:R}")));
-        var identity = LlamaPrefixCache.ComputeModelIdentity(model.Info, options.UsesFlashAttention, adapters);
-        var cache = new TokenPrefixCache(options.PrefixCache, identity, model.LoggerFactory.CreateLogger<TokenPrefixCache>());
-        // Prompts stay resident in the KV cache after their requests; states are saved only when a reused one is evicted.
-        return new LlamaPrefixCache(cache, scratchSequence: (LLama.Native.LLamaSeqId)scratchSequence) { SaveOnEvaluation = false };
+        var identity = PrefixCacheIdentity.Compute(model.Info, options.UsesFlashAttention, adapters);
+        return new TokenPrefixCache(options.PrefixCache, identity, model.LoggerFactory.CreateLogger<TokenPrefixCache>(), clock: clock);
     }
 
     /// <summary>
@@ -248,6 +269,12 @@ public sealed partial class LlamaGenerator : IGenerator
         return length;
     }
 
+    /// <summary>The tenant scope of a request's KV: its tenant's, else the anonymous one or, when so configured, its own.</summary>
+    private PrefixScope ScopeOf(CacheHint? hint) =>
+        string.IsNullOrEmpty(hint?.TenantKey) && _model.Options.PrefixCache is { IsolateRequestsWithoutTenant: true }
+            ? PrefixScope.Isolated()
+            : PrefixScope.ForTenant(hint?.TenantKey);
+
     private static LlamaModel LoadValidated(LlamaModelOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -268,6 +295,19 @@ public sealed partial class LlamaGenerator : IGenerator
     }
 
     private SequenceJob Prepare(GenerationRequest request, bool bufferUpdates, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _preparing);
+        try
+        {
+            return PrepareCore(request, bufferUpdates, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _preparing);
+        }
+    }
+
+    private SequenceJob PrepareCore(GenerationRequest request, bool bufferUpdates, CancellationToken cancellationToken)
     {
         GenerationRequestValidator.Validate(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -295,6 +335,13 @@ public sealed partial class LlamaGenerator : IGenerator
             };
         }
 
+        if (options.MaxTokens is { } requested && requested >= _model.ContextWindow)
+        {
+            // No prompt fits beside it; checked here, before any sum of prompt and MaxTokens can overflow.
+            var (whole, _) = _promptBuilder.Build(messages, maxTokens: null);
+            throw new ContextWindowExceededException(whole.Length, _model.ContextWindow, requested) { Provider = ProviderName };
+        }
+
         var (prompt, maxCompletion) = _promptBuilder.Build(messages, options.MaxTokens);
         var settings = new JobSettings
         {
@@ -310,6 +357,7 @@ public sealed partial class LlamaGenerator : IGenerator
             StartTimestamp = start,
             CacheHint = options.CacheHint,
             SharedPrefixTokens = SharedPrefixTokens(messages, options.CacheHint, prompt),
+            PrefixScope = ScopeOf(options.CacheHint),
             CancellationToken = cancellationToken,
             BufferUpdates = bufferUpdates,
             StreamFlushInterval = _model.Options.StreamFlushInterval,

@@ -1,11 +1,15 @@
+using System.Runtime.InteropServices;
+using Agents.Backends.Llama.KvCache;
 using Agents.Backends.Llama.PrefixCache;
 using LLama.Native;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Backends.Llama.Tests.PrefixCache;
 
 /// <summary>
-/// The adapter driven the way the scheduler drives it (restore, trim, evaluate the rest, report the evaluated prompt),
-/// against a cold prefill of the same prompt: greedy output and logits must match bit for bit (flash attention off).
+/// The KV-cache policy over a real context, driven the way the scheduler drives it (admit, evaluate the rest, report
+/// the evaluated prompt, release), against a cold prefill of the same prompt: greedy output and logits must match bit
+/// for bit (flash attention off).
 /// </summary>
 public sealed class LlamaPrefixCacheTests : IDisposable
 {
@@ -139,58 +143,76 @@ public sealed class LlamaPrefixCacheTests : IDisposable
     }
 
     [Fact]
-    public void Restore_StateFindingTooFewFreeCells_AsksForRoomAndThenSucceeds()
+    public void Admit_SavedStateNeedingCellsAResidentPrefixHolds_EvictsItAndRestores()
     {
-        using var cache = CreateCache(new PrefixCacheOptions());
+        using var cache = CreateCache(new PrefixCacheOptions(), residentSequences: 2);
         var hint = new CacheHint { TenantKey = "alice" };
         var prompt = RawDecoder.Tokens(40, 1200);
-        var handle = _decoder.Handle;
-        _decoder.Evaluate(s_sequence, prompt, 0);
-        cache.OnPromptEvaluated(_decoder.Context, s_sequence, prompt, hint);
-        handle.MemorySequenceRemove(s_sequence, -1, -1);
+        RunCached(cache, prompt, hint, out _, out _);
 
-        // Another sequence holds 1,000 of the 2,048 cells: the 1,200-token state does not fit until it is removed.
-        var blocker = (LLamaSeqId)1;
-        _decoder.Evaluate(blocker, RawDecoder.Tokens(41, 1000), 0);
-        var roomAsked = 0;
+        // Another request stays resident with 1,000 of the 2,048 cells: the 1,200-token state does not fit beside it.
+        var blocker = RawDecoder.Tokens(41, 1000);
+        RunCached(cache, blocker, new CacheHint { TenantKey = "bob" }, out _, out _, keepResident: true);
+        Assert.Equal(1, cache.Resident.Count);
 
-        var restored = cache.Restore(_decoder.Context, s_sequence, [.. prompt, .. RawDecoder.Tokens(43, 20)], hint, 0, () =>
-        {
-            roomAsked++;
-            handle.MemorySequenceRemove(blocker, -1, -1);
-            return roomAsked == 1;
-        });
+        LLamaToken[] extended = [.. prompt, .. RawDecoder.Tokens(43, 20)];
+        var restored = RunCached(cache, extended, hint, out _, out var output);
 
-        Assert.Equal(1, roomAsked);
         Assert.Equal(prompt.Length, restored);
-        Assert.Equal(prompt.Length - 1, handle.MemorySequenceMaxPosition(s_sequence).Value);
-        Assert.Equal(1, cache.Cache.Statistics.Entries);
+        Assert.Equal(0, cache.Resident.Count);
+        Assert.Equal(_decoder.Cold(s_coldSequence, extended, Generate).Output, output);
     }
 
     [Fact]
     public void ComputeModelIdentity_DependsOnFlashAttentionAndAdapters()
     {
-        var plain = LlamaPrefixCache.ComputeModelIdentity(_decoder.Info, flashAttention: false);
+        var plain = PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false);
 
         Assert.Equal(32, plain.Length);
-        Assert.Equal(plain, LlamaPrefixCache.ComputeModelIdentity(_decoder.Info, flashAttention: false));
-        Assert.NotEqual(plain, LlamaPrefixCache.ComputeModelIdentity(_decoder.Info, flashAttention: true));
-        Assert.NotEqual(plain, LlamaPrefixCache.ComputeModelIdentity(_decoder.Info, flashAttention: false, adapters: "style.gguf@0.5"));
+        Assert.Equal(plain, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false));
+        Assert.NotEqual(plain, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: true));
+        Assert.NotEqual(plain, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false, adapters: "style.gguf@0.5"));
     }
 
-    private LlamaPrefixCache CreateCache(PrefixCacheOptions options) =>
-        new(new TokenPrefixCache(options, LlamaPrefixCache.ComputeModelIdentity(_decoder.Info, flashAttention: false)), s_scratch);
-
-    /// <summary>What the scheduler does: restore, trim, evaluate the rest, report the prompt, decode, free the sequence.</summary>
-    private int RunCached(LlamaPrefixCache cache, LLamaToken[] prompt, CacheHint? hint, out float[] logits, out int[] output, int sharedTokens = 0)
+    private Harness CreateCache(PrefixCacheOptions options, int residentSequences = 0)
     {
-        var cached = cache.Restore(_decoder.Context, s_sequence, prompt, hint, sharedTokens);
-        _decoder.Handle.MemorySequenceRemove(s_sequence, cached, -1);
-        logits = _decoder.Evaluate(s_sequence, prompt.AsSpan(cached), cached);
-        cache.OnPromptEvaluated(_decoder.Context, s_sequence, prompt, hint, sharedTokens);
-        output = _decoder.Greedy(s_sequence, logits, prompt.Length, Generate);
-        _decoder.Handle.MemorySequenceRemove(s_sequence, -1, -1);
+        var cache = new TokenPrefixCache(options, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false));
+        var resident = residentSequences > 0 ? new ResidentPrefixes(16, 1) : ResidentPrefixes.None;
+        cache.ResidentTier = resident;
+        var settings = new KvCacheSettings
+        {
+            Capacity = (int)_decoder.Context.ContextSize,
+            Sequences = Math.Max(1, residentSequences),
+            ScratchSequence = s_scratch.Value,
+            SaveOnEvaluation = true,
+            InlineSpills = true,
+        };
+        return new Harness(cache, resident, new KvCachePolicy(new LlamaKvStore(_decoder.Context), settings, cache, resident, NullLogger.Instance));
+    }
+
+    /// <summary>What the scheduler does: admit, evaluate the rest, report the prompt, decode, release.</summary>
+    private int RunCached(Harness cache, LLamaToken[] prompt, CacheHint? hint, out float[] logits, out int[] output, int sharedTokens = 0, bool keepResident = false)
+    {
+        var ids = MemoryMarshal.Cast<LLamaToken, int>(prompt.AsSpan()).ToArray();
+        var request = new KvRequest(ids, PrefixScope.ForTenant(hint?.TenantKey), sharedTokens, hint, SequenceCount: 1, ReservedCells: prompt.Length + Generate);
+        var admission = cache.Policy.Admit(request);
+        var sequence = (LLamaSeqId)admission.Sequences[0];
+        var cached = admission.CachedTokens;
+        logits = _decoder.Evaluate(sequence, prompt.AsSpan(cached), cached);
+        cache.Policy.OnPromptEvaluated(request, sequence.Value);
+        output = _decoder.Greedy(sequence, logits, prompt.Length, Generate);
+        cache.Policy.Release(request, admission.Sequences, keepResident ? [.. ids, .. output] : null);
         return cached;
+    }
+
+    /// <summary>The policy over the decoder's context with its saved tier.</summary>
+    private sealed record Harness(TokenPrefixCache Cache, ResidentPrefixes Resident, KvCachePolicy Policy) : IDisposable
+    {
+        public void Dispose()
+        {
+            Policy.Dispose();
+            Cache.Dispose();
+        }
     }
 
     private long MeasureStateSize(int tokens)

@@ -9,14 +9,14 @@ namespace Agents.Backends.Llama.Tests.PrefixCache;
 /// </summary>
 public sealed class PrefixCacheGeneratorTests : IDisposable
 {
-    private readonly LlamaPrefixCache _cache;
+    private readonly TokenPrefixCache _cache;
     private readonly LlamaGenerator _cached;
     private readonly LlamaGenerator _uncached;
 
     public PrefixCacheGeneratorTests()
     {
         var model = LlamaModel.Load(Options());
-        _cache = new LlamaPrefixCache(new TokenPrefixCache(new PrefixCacheOptions()));
+        _cache = new TokenPrefixCache(new PrefixCacheOptions());
         _cached = new LlamaGenerator(model, ownsModel: true, timeProvider: null, _cache);
         _uncached = new LlamaGenerator(LlamaModel.Load(Options()), ownsModel: true, timeProvider: null);
     }
@@ -57,7 +57,7 @@ public sealed class PrefixCacheGeneratorTests : IDisposable
             history.Add(Message.Assistant(cached.Text));
         }
 
-        var stats = ((IPrefixCache)_cache.Cache).Statistics;
+        var stats = ((IPrefixCache)_cache).Statistics;
         Assert.Equal(10, stats.Lookups);
         Assert.True(stats.Hits >= 9);
     }

@@ -1,53 +1,62 @@
-using Agents.Backends.Llama.Scheduling;
+using Agents.Backends.Llama.PrefixCache;
 using Agents.Backends.Llama.Tests.Infrastructure;
-using LLama;
-using LLama.Native;
 
 namespace Agents.Backends.Llama.Tests.Scheduling;
 
+/// <summary>The saved-state seam of the KV-cache policy, driven by the real scheduler: asked before, told after prompt evaluation.</summary>
 public sealed class PromptPrefixCacheSeamTests
 {
-    private sealed class RecordingCache(int claim) : IPromptPrefixCache
+    private sealed class RecordingTier(int claim) : ISavedStateTier
     {
-        public List<int> Restored { get; } = [];
+        public List<int> Looked { get; } = [];
 
-        public List<int> Evaluated { get; } = [];
+        public List<int> Saved { get; } = [];
 
-        public int Restore(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint)
+        public PrefixCacheLookup Acquire(ReadOnlySpan<int> tokens, PrefixScope scope, int sharedTokenCount, PrefixStateRestorer restore, int maxStateTokens)
         {
-            Restored.Add(prompt.Length);
-            return claim;
+            Looked.Add(tokens.Length + 1);
+            return new PrefixCacheLookup { ReusableTokens = claim };
         }
 
-        public void OnPromptEvaluated(LLamaContext context, LLamaSeqId sequence, ReadOnlySpan<LLamaToken> prompt, CacheHint? hint) =>
-            Evaluated.Add(prompt.Length);
+        public void CountLookup(PrefixScope scope, int reusedTokens, int lookedUpTokens)
+        {
+        }
+
+        public bool IsCovered(ReadOnlySpan<int> tokens, PrefixScope scope) => false;
+
+        public bool Insert(ReadOnlySpan<int> tokens, PrefixScope scope, IPrefixStatePayload state, long? lastUsed = null)
+        {
+            Saved.Add(tokens.Length);
+            (state as IDisposable)?.Dispose();
+            return true;
+        }
     }
 
-    private static LlamaGenerator Create(IPromptPrefixCache cache) =>
-        new(LlamaModel.Load(GeneratorFixture.CreateOptions()), ownsModel: true, timeProvider: null, cache);
+    private static LlamaGenerator Create(ISavedStateTier tier) =>
+        new(LlamaModel.Load(GeneratorFixture.CreateOptions()), ownsModel: true, timeProvider: null, tier);
 
     [Fact]
     public async Task Seam_IsAskedBeforeAndToldAfterPromptEvaluation()
     {
-        var cache = new RecordingCache(claim: 0);
-        using var generator = Create(cache);
+        var tier = new RecordingTier(claim: 0);
+        using var generator = Create(tier);
 
         var result = await generator.GenerateAsync("Hello seam", new GenerationOptions { MaxTokens = 3 });
 
-        Assert.Equal([result.Usage!.PromptTokens], cache.Restored);
-        Assert.Equal([result.Usage.PromptTokens], cache.Evaluated);
+        Assert.Equal([result.Usage!.PromptTokens], tier.Looked);
+        Assert.Equal([result.Usage.PromptTokens], tier.Saved);
         Assert.Equal(0, result.Usage.CachedPromptTokens);
     }
 
     [Fact]
     public async Task Seam_ClaimedTokens_AreReportedAsCachedAndTheLastTokenIsAlwaysEvaluated()
     {
-        var cache = new RecordingCache(claim: 10_000);
-        using var generator = Create(cache);
+        var tier = new RecordingTier(claim: 10_000);
+        using var generator = Create(tier);
 
         var result = await generator.GenerateAsync("Hello seam", new GenerationOptions { MaxTokens = 3 });
 
         Assert.Equal(result.Usage!.PromptTokens - 1, result.Usage.CachedPromptTokens);
-        Assert.Single(cache.Evaluated);
+        Assert.Single(tier.Saved);
     }
 }

@@ -85,7 +85,11 @@ public sealed class PromptCachingGeneratorTests
     [Fact]
     public async Task GenerateAsync_TenantFromSelector_WinsOverAdditionalProperties()
     {
-        var (generator, backend) = Create(o => o.TenantKeySelector = r => r.Messages[0].Name);
+        var (generator, backend) = Create(o =>
+        {
+            o.TenantKeySelector = r => r.Messages[0].Name;
+            o.ReadTenantKeyFromProperties = true;
+        });
         var options = new GenerationOptions { AdditionalProperties = new Dictionary<string, object?> { ["tenant_key"] = "from-properties" } };
 
         await generator.GenerateAsync(new GenerationRequest([Message.User("x") with { Name = "from-selector" }, Message.User("y")], options));
@@ -98,12 +102,27 @@ public sealed class PromptCachingGeneratorTests
     [Fact]
     public async Task GenerateAsync_CustomTenantProperty_IsRead()
     {
-        var (generator, backend) = Create(o => o.TenantKeyProperty = "customer");
+        var (generator, backend) = Create(o =>
+        {
+            o.TenantKeyProperty = "customer";
+            o.ReadTenantKeyFromProperties = true;
+        });
         var options = new GenerationOptions { AdditionalProperties = new Dictionary<string, object?> { ["customer"] = "acme", ["tenant_key"] = "other" } };
 
         await generator.GenerateAsync(new GenerationRequest(s_conversation, options));
 
         Assert.Equal("acme", backend.Requests.Single().Options!.CacheHint!.TenantKey);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_TenantKeyInAdditionalProperties_IsIgnoredUnlessTheAppOptsIn()
+    {
+        var (generator, backend) = Create(_ => { });
+        var options = new GenerationOptions { AdditionalProperties = new Dictionary<string, object?> { ["tenant_key"] = "chosen-by-the-end-user" } };
+
+        await generator.GenerateAsync(new GenerationRequest(s_conversation, options));
+
+        Assert.Null(backend.Requests.Single().Options!.CacheHint!.TenantKey);
     }
 
     [Fact]

@@ -89,7 +89,8 @@ public sealed class PromptCachingGenerator : DelegatingGenerator
             return selected;
         }
 
-        return request.Options?.AdditionalProperties is { } properties
+        return _options.ReadTenantKeyFromProperties
+            && request.Options?.AdditionalProperties is { } properties
             && properties.TryGetValue(_options.TenantKeyProperty, out var value)
             && value is string { Length: > 0 } key
             ? key

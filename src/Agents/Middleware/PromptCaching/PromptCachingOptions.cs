@@ -24,10 +24,19 @@ public sealed class PromptCachingOptions
     /// <summary>
     /// Gets or sets the function that names the tenant a request belongs to. When it is <see langword="null"/> or
     /// returns <see langword="null"/>, the string stored under <see cref="TenantKeyProperty"/> in the request's
-    /// <see cref="GenerationOptions.AdditionalProperties"/> is used, if any; otherwise the request is anonymous.
+    /// <see cref="GenerationOptions.AdditionalProperties"/> is used if <see cref="ReadTenantKeyFromProperties"/> is on;
+    /// otherwise the request is anonymous.
     /// </summary>
     /// <value><see langword="null"/>.</value>
     public Func<GenerationRequest, string?>? TenantKeySelector { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the tenant key may be read from the request's <see cref="GenerationOptions.AdditionalProperties"/>
+    /// (under <see cref="TenantKeyProperty"/>). Switch it on only when the application, not its end users, fills those
+    /// properties: a tenant key chosen by the caller would let one user read another's cached prefix lengths.
+    /// </summary>
+    /// <value><see langword="false"/>: only <see cref="TenantKeySelector"/> names tenants.</value>
+    public bool ReadTenantKeyFromProperties { get; set; }
 
     /// <summary>Gets or sets the key in <see cref="GenerationOptions.AdditionalProperties"/> that holds the tenant key.</summary>
     /// <value><see cref="DefaultTenantKeyProperty"/>.</value>

@@ -28,6 +28,15 @@ public sealed class PrefixCacheOptions
     /// <value><see cref="DefaultMaxDiskBytes"/>.</value>
     public long MaxDiskBytes { get; set; } = DefaultMaxDiskBytes;
 
+    /// <summary>
+    /// Gets or sets whether requests without a tenant key (<see cref="CacheHint.TenantKey"/>) reuse each other's
+    /// cached prefixes (<see langword="false"/>: one shared anonymous scope), or each is isolated
+    /// (<see langword="true"/>: its KV is reused by no other request, beyond the tokens it marked shared). See the
+    /// "Threats" section of docs/prefix-cache.md for the choice.
+    /// </summary>
+    /// <value><see langword="false"/>: requests without a tenant share one scope (an in-process model serves one application).</value>
+    public bool IsolateRequestsWithoutTenant { get; set; }
+
     /// <summary>Returns a copy of these options.</summary>
     /// <returns>The copy.</returns>
     public PrefixCacheOptions Clone() => (PrefixCacheOptions)MemberwiseClone();

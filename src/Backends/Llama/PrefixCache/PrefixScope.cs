@@ -27,6 +27,10 @@ internal readonly record struct PrefixScope
     public static PrefixScope ForTenant(string? tenantKey) =>
         string.IsNullOrEmpty(tenantKey) ? Anonymous : FromName("tenant:" + tenantKey);
 
+    /// <summary>Returns a scope no other request has: for a request without a tenant when such requests are isolated.</summary>
+    /// <returns>The scope.</returns>
+    public static PrefixScope Isolated() => FromName("isolated:" + Guid.NewGuid().ToString("N"));
+
     /// <summary>Returns the scope identified by a 32-byte hash read back from a state file.</summary>
     /// <param name="hash">The hash.</param>
     /// <returns>The scope.</returns>

@@ -15,7 +15,7 @@ namespace Agents.Backends.Llama.PrefixCache;
 /// Thread-safe: every member takes one lock. The restore callback of <see cref="Acquire"/> and disk reads run under
 /// it; the generator's scheduler is the only caller on the hot path, so the lock is uncontended in practice.
 /// </remarks>
-internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
+internal sealed class TokenPrefixCache : IPrefixCache, ISavedStateTier, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly PrefixCacheOptions _options;
@@ -25,7 +25,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
     private readonly Dictionary<string, PrefixTreeNode> _roots = new(StringComparer.Ordinal);
     private readonly HashSet<PrefixTreeNode> _memoryEntries = [];
     private readonly HashSet<PrefixTreeNode> _diskEntries = [];
-    private long _clock;
+    private readonly LruClock _clock;
     private long _bytesHeld;
     private long _diskBytes;
     private long _lookups;
@@ -37,12 +37,14 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
 
     /// <summary>Creates a cache.</summary>
     /// <param name="options">Budgets and the disk tier; copied. Defaults when <see langword="null"/>.</param>
-    /// <param name="modelIdentity">32 bytes naming the model and context configuration (see <see cref="LlamaPrefixCache.ComputeModelIdentity"/>); required for the disk tier.</param>
+    /// <param name="modelIdentity">32 bytes naming the model and context configuration (see <see cref="PrefixCacheIdentity.Compute"/>); required for the disk tier.</param>
     /// <param name="logger">Receives warnings about ignored state files and failed restores.</param>
     /// <param name="meterFactory">Creates the meter; a standalone meter when <see langword="null"/>.</param>
+    /// <param name="clock">The LRU clock shared with the resident tier; a clock of its own when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid, or the disk tier is on without a 32-byte model identity.</exception>
-    public TokenPrefixCache(PrefixCacheOptions? options = null, byte[]? modelIdentity = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
+    public TokenPrefixCache(PrefixCacheOptions? options = null, byte[]? modelIdentity = null, ILogger? logger = null, IMeterFactory? meterFactory = null, LruClock? clock = null)
     {
+        _clock = clock ?? new LruClock();
         _options = options?.Clone() ?? new PrefixCacheOptions();
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
@@ -214,8 +216,12 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
     /// <param name="tokens">The prefix the state holds, all of it.</param>
     /// <param name="scope">The scope the state belongs to.</param>
     /// <param name="state">The state.</param>
+    /// <param name="lastUsed">
+    /// When the tokens were last used, on the LRU clock shared with the resident tier (a spilled resident prefix keeps
+    /// its place in the LRU order); now when <see langword="null"/>.
+    /// </param>
     /// <returns>Whether it was stored: not when covered (see <see cref="IsCovered"/>) or larger than the whole budget.</returns>
-    public bool Insert(ReadOnlySpan<int> tokens, PrefixScope scope, IPrefixStatePayload state)
+    public bool Insert(ReadOnlySpan<int> tokens, PrefixScope scope, IPrefixStatePayload state, long? lastUsed = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.SizeInBytes > _options.MaxBytes || IsCovered(tokens, scope))
@@ -238,7 +244,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
             _memoryEntries.Add(node);
             _bytesHeld += state.SizeInBytes;
             _insertions++;
-            Touch(node);
+            Touch(node, lastUsed);
             EvictUntilWithinBudget(protectedNode: node);
             return true;
         }
@@ -409,12 +415,12 @@ internal sealed class TokenPrefixCache : IPrefixCache, IDisposable
 
     // A use of a node is a use of its whole path: ancestors are never older than their descendants, so eviction takes
     // a cold subtree whole (deepest first) before touching any part of a warm path.
-    private void Touch(PrefixTreeNode node)
+    private void Touch(PrefixTreeNode node, long? stamp = null)
     {
-        var now = ++_clock;
+        var now = stamp ?? _clock.Tick();
         for (PrefixTreeNode? current = node; current is not null; current = current.Parent)
         {
-            current.LastUsed = now;
+            current.LastUsed = Math.Max(current.LastUsed, now);
         }
     }
 

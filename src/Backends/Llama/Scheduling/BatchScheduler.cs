@@ -1,3 +1,4 @@
+using Agents.Backends.Llama.KvCache;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
@@ -11,11 +12,15 @@ namespace Agents.Backends.Llama.Scheduling;
 /// step. Requests beyond <see cref="LlamaModelOptions.MaxConcurrentSequences"/>, or whose KV budget does not fit
 /// yet, wait in a bounded queue.
 /// </summary>
-/// <remarks>The context is touched only by the scheduler's own thread; callers talk to it through jobs.</remarks>
+/// <remarks>
+/// The scheduler only steps: which requests fit, which sequences and cached prefix they get, and where KV is freed
+/// are the <see cref="KvCachePolicy"/>'s decisions, carried out here in the step loop. The context is touched only by
+/// the scheduler's own thread; callers talk to it through jobs.
+/// </remarks>
 internal sealed partial class BatchScheduler : IDisposable
 {
     private readonly LLamaContext _context;
-    private readonly IPromptPrefixCache _prefixCache;
+    private readonly KvCachePolicy _kv;
     private readonly ILogger _logger;
     private readonly int _maxActive;
     private readonly int _maxQueue;
@@ -24,50 +29,34 @@ internal sealed partial class BatchScheduler : IDisposable
     private readonly Lock _gate = new();
     private readonly Queue<SequenceJob> _pending = new();
     private readonly List<SequenceJob> _active = [];
-    private readonly Stack<LLamaSeqId> _freeSequences = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private readonly LLamaBatch _batch = new();
-    private int _freeCells;
     private volatile bool _stopping;
 
     /// <summary>Creates the scheduler and starts its thread.</summary>
     /// <param name="context">The context; owned by the scheduler from now on.</param>
     /// <param name="options">The generator's options.</param>
-    /// <param name="sequenceCount">How many sequence ids of the context the scheduler hands out.</param>
-    /// <param name="prefixCache">Restores saved prompt prefixes; <see cref="NoPromptPrefixCache"/> for none.</param>
+    /// <param name="kv">The KV-cache policy over <paramref name="context"/>; owned by the scheduler from now on.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="resident">
-    /// Where finished requests' KV is kept for reuse, or <see langword="null"/> to free every sequence as soon as its
-    /// request ends.
-    /// </param>
-    public BatchScheduler(LLamaContext context, LlamaModelOptions options, int sequenceCount, IPromptPrefixCache prefixCache, ILogger logger, ResidentPrefixes? resident = null)
+    public BatchScheduler(LLamaContext context, LlamaModelOptions options, KvCachePolicy kv, ILogger logger)
     {
         _context = context;
-        _prefixCache = prefixCache;
-        _resident = resident;
+        _kv = kv;
         _logger = logger;
         _maxActive = options.MaxConcurrentSequences;
         _maxQueue = options.MaxQueueLength;
         _maxNoKvSlotRetries = options.MaxNoKvSlotRetries;
         _batchSize = (int)context.BatchSize;
-        KvCapacity = _freeCells = (int)context.ContextSize;
-        _ledger = resident is null ? null : new KvCellLedger(KvCapacity);
-        for (var i = sequenceCount - 1; i >= 0; i--)
-        {
-            _freeSequences.Push((LLamaSeqId)i);
-        }
-
-        SequenceCapacity = sequenceCount;
         _thread = new Thread(Run) { IsBackground = true, Name = "llama.cpp scheduler" };
         _thread.Start();
     }
 
     /// <summary>Gets the KV cache size in tokens, shared by all sequences.</summary>
-    public int KvCapacity { get; }
+    public int KvCapacity => _kv.Capacity;
 
-    /// <summary>Gets how many sequence ids the context holds.</summary>
-    public int SequenceCapacity { get; }
+    /// <summary>Gets how many sequence ids the scheduler hands out.</summary>
+    public int SequenceCapacity => _kv.SequenceCapacity;
 
     /// <summary>Queues a job; it starts as soon as a sequence and its KV budget are free.</summary>
     /// <exception cref="RateLimitedException">The queue is full.</exception>
@@ -77,8 +66,7 @@ internal sealed partial class BatchScheduler : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
-            var canStartNow = _pending.Count == 0 && _active.Count < _maxActive
-                && AvailableSequences >= job.SequenceCount && _freeCells >= job.ReservedCells;
+            var canStartNow = _pending.Count == 0 && _active.Count < _maxActive && _kv.CanAdmit(job.Kv);
             if (!canStartNow && _pending.Count >= _maxQueue)
             {
                 throw new RateLimitedException(
@@ -126,6 +114,7 @@ internal sealed partial class BatchScheduler : IDisposable
 
         _wake.Release();
         _thread.Join();
+        _kv.Dispose();
         _context.Dispose();
         _wake.Dispose();
     }
@@ -164,7 +153,7 @@ internal sealed partial class BatchScheduler : IDisposable
 
     private void Admit()
     {
-        FreeClearedResidents();
+        _kv.FreeCleared();
         while (true)
         {
             SequenceJob job;
@@ -176,8 +165,7 @@ internal sealed partial class BatchScheduler : IDisposable
                 }
 
                 job = _pending.Peek();
-                if (!job.IsCancelRequested
-                    && (_active.Count >= _maxActive || AvailableSequences < job.SequenceCount || _freeCells < job.ReservedCells))
+                if (!job.IsCancelRequested && (_active.Count >= _maxActive || !_kv.CanAdmit(job.Kv)))
                 {
                     return;
                 }
@@ -189,39 +177,12 @@ internal sealed partial class BatchScheduler : IDisposable
                     continue;
                 }
 
-                _freeCells -= job.ReservedCells;
                 _active.Add(job);
             }
 
-            var (sequences, cached) = _resident is null ? AssignSequences(job) : AssignSequencesReusingResident(job);
-            job.Start(sequences, cached);
+            var admission = _kv.Admit(job.Kv);
+            job.Start([.. admission.Sequences.Select(s => (LLamaSeqId)s)], admission.CachedTokens);
         }
-    }
-
-    /// <summary>Gives a job free sequences and restores what the prefix cache holds of its prompt into the first.</summary>
-    private (LLamaSeqId[] Sequences, int Cached) AssignSequences(SequenceJob job)
-    {
-        var sequences = new LLamaSeqId[job.SequenceCount];
-        lock (_gate)
-        {
-            for (var i = 0; i < sequences.Length; i++)
-            {
-                sequences[i] = _freeSequences.Pop();
-            }
-        }
-
-        return (sequences, RestoreSaved(job, sequences[0]));
-    }
-
-    /// <summary>Restores the longest saved prefix of the job's prompt; the last prompt token is always left to evaluate, for its logits.</summary>
-    private int RestoreSaved(SequenceJob job, LLamaSeqId sequence)
-    {
-        var restored = _resident is null
-            ? _prefixCache.Restore(_context, sequence, job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens)
-            : _prefixCache.Restore(_context, sequence, job.Prompt, job.Settings.CacheHint, job.Settings.SharedPrefixTokens, EvictResidentWithoutSaving);
-        var cached = Math.Clamp(restored, 0, job.Prompt.Length - 1);
-        _context.NativeHandle.MemorySequenceRemove(sequence, cached, -1);
-        return cached;
     }
 
     private void DropCancelled()
@@ -313,7 +274,10 @@ internal sealed partial class BatchScheduler : IDisposable
     {
         try
         {
-            job.Commit(_context, _prefixCache);
+            if (job.Commit(_context))
+            {
+                _kv.OnPromptEvaluated(job.Kv, job.Sequences[0].Value);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -326,40 +290,19 @@ internal sealed partial class BatchScheduler : IDisposable
         }
     }
 
+    /// <summary>Ends a job's part in the step loop; the policy decides what becomes of its KV.</summary>
     private void Release(SequenceJob job)
     {
-        LLamaSeqId? kept = null;
-        if (_resident is not null)
-        {
-            kept = KeepResident(job);
-            ReleaseReservation(job);
-        }
-
-        foreach (var sequence in job.Sequences)
-        {
-            if (sequence != kept)
-            {
-                _context.NativeHandle.MemorySequenceRemove(sequence, -1, -1);
-                _ledger?.Clear(sequence);
-            }
-        }
-
-        (job as IDisposable)?.Dispose();
         lock (_gate)
         {
-            if (_active.Remove(job))
+            if (!_active.Remove(job))
             {
-                foreach (var sequence in job.Sequences)
-                {
-                    if (sequence != kept)
-                    {
-                        _freeSequences.Push(sequence);
-                    }
-                }
-
-                _freeCells += job.ReservedCells;
+                return;
             }
         }
+
+        _kv.Release(job.Kv, [.. job.Sequences.Select(s => s.Value)], _stopping ? null : job.ResidentTokens);
+        (job as IDisposable)?.Dispose();
     }
 
     private void FailEverything(Exception error)

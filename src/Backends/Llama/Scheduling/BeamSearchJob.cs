@@ -29,7 +29,7 @@ internal sealed class BeamSearchJob : SequenceJob
 
     public override int SequenceCount => 2 * _width;
 
-    public override int ReservedCells => Prompt.Length + (_width * Settings.MaxCompletionTokens);
+    public override int ReservedCells => checked(Prompt.Length + (_width * Settings.MaxCompletionTokens));
 
     public override void AddDecode(LLamaBatch batch)
     {

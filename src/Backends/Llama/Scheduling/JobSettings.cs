@@ -1,5 +1,6 @@
 using LLama;
 using LLama.Native;
+using Agents.Backends.Llama.PrefixCache;
 using Agents.Backends.Llama.Tokenization;
 
 namespace Agents.Backends.Llama.Scheduling;
@@ -28,6 +29,9 @@ internal sealed record JobSettings
     public required long StartTimestamp { get; init; }
 
     public CacheHint? CacheHint { get; init; }
+
+    /// <summary>Gets the tenant scope the request's KV belongs to; from <see cref="CacheHint"/>'s tenant when not set.</summary>
+    public PrefixScope? PrefixScope { get; init; }
 
     /// <summary>Gets how many leading prompt tokens render the hint's shared messages, which other tenants may reuse (0: none).</summary>
     public int SharedPrefixTokens { get; init; }

@@ -1,5 +1,7 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Agents.Backends.Llama.KvCache;
+using Agents.Backends.Llama.PrefixCache;
 using LLama;
 using LLama.Native;
 
@@ -25,6 +27,7 @@ internal abstract class SequenceJob
     private List<JobEvent>? _buffered;
     private List<JobEvent>? _held;
     private long _lastFlush;
+    private KvRequest? _kv;
 
     protected SequenceJob(JobSettings settings)
     {
@@ -35,7 +38,7 @@ internal abstract class SequenceJob
         // A caller that wants only the whole result is woken once, at the end, not once per token: on a small
         // machine those wake-ups take CPU from llama.cpp's own threads.
         _buffered = settings.BufferUpdates ? [] : null;
-        _flushInterval = (long)(settings.StreamFlushInterval.TotalSeconds * Stopwatch.Frequency);
+        _flushInterval = (long)(settings.StreamFlushInterval.TotalSeconds * _timeProvider.TimestampFrequency);
     }
 
     /// <summary>Gets what the job was asked to do.</summary>
@@ -49,6 +52,15 @@ internal abstract class SequenceJob
 
     /// <summary>Gets how many KV cells the job may use at most; admission waits until they are free.</summary>
     public abstract int ReservedCells { get; }
+
+    /// <summary>Gets the request as the KV-cache policy sees it.</summary>
+    public KvRequest Kv => _kv ??= new KvRequest(
+        MemoryMarshal.Cast<LLamaToken, int>(Prompt.AsSpan()).ToArray(),
+        Settings.PrefixScope ?? PrefixScope.ForTenant(Settings.CacheHint?.TenantKey),
+        Settings.SharedPrefixTokens,
+        Settings.CacheHint,
+        SequenceCount,
+        ReservedCells);
 
     /// <summary>Gets the sequence ids assigned at admission.</summary>
     public LLamaSeqId[] Sequences { get; private set; } = [];
@@ -72,7 +84,7 @@ internal abstract class SequenceJob
     /// Gets the tokens whose KV the job's first sequence holds once it has finished (prompt, then the generated
     /// tokens that were decoded), for keeping them resident; <see langword="null"/> when the job's KV is not reusable.
     /// </summary>
-    public virtual LLamaToken[]? ResidentTokens => null;
+    public virtual int[]? ResidentTokens => null;
 
     /// <summary>Gets whether the caller cancelled or abandoned the job.</summary>
     public bool IsCancelRequested => _cancelRequested || Settings.CancellationToken.IsCancellationRequested;
@@ -117,8 +129,8 @@ internal abstract class SequenceJob
 
     /// <summary>Called after a successful decode of a batch the job took part in: consumes the logits.</summary>
     /// <param name="context">The context, whose logits are those of the batch.</param>
-    /// <param name="prefixCache">Told when the prompt has been evaluated.</param>
-    public void Commit(LLamaContext context, IPromptPrefixCache prefixCache)
+    /// <returns>Whether this step completed the prompt's evaluation (the first sequence holds exactly the prompt).</returns>
+    public bool Commit(LLamaContext context)
     {
         if (_pendingPrefill > 0)
         {
@@ -126,15 +138,15 @@ internal abstract class SequenceJob
             _pendingPrefill = 0;
             if (InPrefill)
             {
-                return;
+                return false;
             }
 
-            prefixCache.OnPromptEvaluated(context, Sequences[0], Prompt, Settings.CacheHint, Settings.SharedPrefixTokens);
             OnPromptEvaluated(context, _pendingPrefillLogitIndex);
-            return;
+            return true;
         }
 
         OnDecoded(context);
+        return false;
     }
 
     /// <summary>Forgets what was added to a batch that failed to decode.</summary>
@@ -177,7 +189,7 @@ internal abstract class SequenceJob
         // the caller's thread, which on a small machine preempts one of llama.cpp's. The first goes out at once.
         if (_flushInterval > 0)
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = _timeProvider.GetTimestamp();
             if (_lastFlush != 0 && now - _lastFlush < _flushInterval)
             {
                 (_held ??= []).Add(item);

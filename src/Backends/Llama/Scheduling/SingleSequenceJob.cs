@@ -13,7 +13,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
     private readonly StreamingTokenDecoder _decoder;
     private readonly StopSequenceMatcher _stops;
     private readonly SafeLlamaModelHandle.Vocabulary _vocab;
-    private readonly List<LLamaToken> _decoded = [];
+    private readonly List<int> _decoded = [];
     private readonly ToolCallCollector? _toolCalls;
     private List<TokenLogProbability>? _pendingLogProbabilities;
     private LLamaToken _nextToken;
@@ -33,9 +33,9 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
 
     public override int SequenceCount => 1;
 
-    public override int ReservedCells => Prompt.Length + Settings.MaxCompletionTokens;
+    public override int ReservedCells => checked(Prompt.Length + Settings.MaxCompletionTokens);
 
-    public override LLamaToken[]? ResidentTokens => Succeeded ? [.. Prompt, .. _decoded] : null;
+    public override int[]? ResidentTokens => Succeeded ? [.. Kv.Prompt, .. _decoded] : null;
 
     public override void AddDecode(LLamaBatch batch) =>
         _logitIndex = batch.Add(_nextToken, Prompt.Length + _generated - 1, Sequences[0], true);
@@ -47,7 +47,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
     protected override void OnDecoded(LLamaContext context)
     {
         // The token fed at this step is now in the KV cache, after the prompt and the tokens fed before it.
-        _decoded.Add(_nextToken);
+        _decoded.Add((int)_nextToken);
         Select(context, _logitIndex);
     }
 

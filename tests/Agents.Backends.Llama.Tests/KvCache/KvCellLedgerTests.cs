@@ -1,12 +1,11 @@
-using Agents.Backends.Llama.Scheduling;
-using LLama.Native;
+using Agents.Backends.Llama.KvCache;
 
-namespace Agents.Backends.Llama.Tests.Scheduling;
+namespace Agents.Backends.Llama.Tests.KvCache;
 
 public sealed class KvCellLedgerTests
 {
-    private static readonly LLamaSeqId s_first = (LLamaSeqId)0;
-    private static readonly LLamaSeqId s_second = (LLamaSeqId)1;
+    private const int s_first = 0;
+    private const int s_second = 1;
 
     [Fact]
     public void CopiedPrefix_SharesCells_UntilEverySequenceHoldingThemIsCleared()

@@ -1,8 +1,6 @@
-using System.Runtime.InteropServices;
 using Agents.Backends.Llama.PrefixCache;
-using LLama.Native;
 
-namespace Agents.Backends.Llama.Scheduling;
+namespace Agents.Backends.Llama.KvCache;
 
 /// <summary>
 /// The first tier of the local prefix cache: finished requests' KV cells left in place in the scheduler's context,
@@ -11,17 +9,17 @@ namespace Agents.Backends.Llama.Scheduling;
 /// serialized. Entries live until the scheduler needs their sequence or cells, least recently used first.
 /// </summary>
 /// <remarks>
-/// The scheduler's thread finds, adds, takes and evicts entries; <see cref="Clear"/> and the statistics may come
+/// The <see cref="KvCachePolicy"/> finds, adds, takes and evicts entries on the scheduler's thread; <see cref="Clear"/> and the statistics may come
 /// from any thread, so every member takes one lock.
 /// </remarks>
 internal sealed class ResidentPrefixes : IResidentPrefixTier
 {
     private readonly Lock _gate = new();
     private readonly List<ResidentPrefix> _entries = [];
-    private readonly List<LLamaSeqId> _cleared = [];
+    private readonly List<int> _cleared = [];
     private readonly int _minimumTokens;
     private readonly long _bytesPerCell;
-    private long _clock;
+    private readonly LruClock _clock;
     private long _heldCells;
     private long _insertions;
     private long _evictions;
@@ -29,11 +27,16 @@ internal sealed class ResidentPrefixes : IResidentPrefixTier
     /// <summary>Creates an empty tier.</summary>
     /// <param name="minimumTokens">The shortest prefix worth reusing.</param>
     /// <param name="bytesPerCell">The KV bytes of one token, for <see cref="BytesHeld"/>.</param>
-    public ResidentPrefixes(int minimumTokens, long bytesPerCell)
+    /// <param name="clock">The LRU clock shared with the saved-state tier; a clock of its own when <see langword="null"/>.</param>
+    public ResidentPrefixes(int minimumTokens, long bytesPerCell, LruClock? clock = null)
     {
         _minimumTokens = minimumTokens;
         _bytesPerCell = bytesPerCell;
+        _clock = clock ?? new LruClock();
     }
+
+    /// <summary>Gets a tier that keeps nothing: requests' KV is freed as soon as they end.</summary>
+    public static ResidentPrefixes None => new(int.MaxValue, 0);
 
     /// <inheritdoc/>
     public int Count
@@ -70,24 +73,24 @@ internal sealed class ResidentPrefixes : IResidentPrefixTier
 
     /// <summary>Finds the entry sharing the longest prefix with <paramref name="tokens"/> that the request may reuse.</summary>
     /// <param name="tokens">The tokens the request would otherwise evaluate.</param>
-    /// <param name="scopeId">The request's tenant scope.</param>
+    /// <param name="scope">The request's tenant scope.</param>
     /// <param name="sharedTokens">How many leading tokens the request marked shared.</param>
     /// <returns>The entry and how many leading tokens it covers; <see langword="null"/> when none covers the minimum.</returns>
-    public (ResidentPrefix Entry, int Length)? FindLongest(ReadOnlySpan<LLamaToken> tokens, string scopeId, int sharedTokens)
+    public (ResidentPrefix Entry, int Length)? FindLongest(ReadOnlySpan<int> tokens, PrefixScope scope, int sharedTokens)
     {
-        var wanted = MemoryMarshal.Cast<LLamaToken, int>(tokens);
+        var wanted = tokens;
         lock (_gate)
         {
             (ResidentPrefix Entry, int Length)? best = null;
             foreach (var entry in _entries)
             {
-                var limit = entry.ScopeId == scopeId ? wanted.Length : Math.Min(sharedTokens, entry.SharedTokens);
+                var limit = entry.Request.Scope == scope ? wanted.Length : Math.Min(sharedTokens, entry.Request.SharedTokens);
                 if (limit < _minimumTokens)
                 {
                     continue;
                 }
 
-                var held = MemoryMarshal.Cast<LLamaToken, int>(entry.Tokens.AsSpan());
+                var held = entry.Tokens.AsSpan();
                 var length = Math.Min(limit, wanted.CommonPrefixLength(held));
                 if (length >= _minimumTokens && (best is null || length > best.Value.Length
                     || (length == best.Value.Length && entry.LastUsed > best.Value.Entry.LastUsed)))
@@ -112,21 +115,32 @@ internal sealed class ResidentPrefixes : IResidentPrefixTier
 
         lock (_gate)
         {
-            entry.LastUsed = ++_clock;
+            entry.LastUsed = _clock.Tick();
             _entries.Add(entry);
             _insertions++;
             return true;
         }
     }
 
-    /// <summary>Marks an entry as just reused.</summary>
+    /// <summary>Marks an entry as just reused, if it is still there.</summary>
     /// <param name="entry">The entry.</param>
-    public void Touch(ResidentPrefix entry)
+    /// <returns>
+    /// Whether it is still there: <see cref="Clear"/> may have dropped it since it was found. Its cells stay valid
+    /// until the scheduler's thread frees them, so a <see langword="true"/> answer makes the entry safe to copy from
+    /// for the rest of the caller's turn on that thread.
+    /// </returns>
+    public bool TryTouch(ResidentPrefix entry)
     {
         lock (_gate)
         {
-            entry.LastUsed = ++_clock;
+            if (!_entries.Contains(entry))
+            {
+                return false;
+            }
+
+            entry.LastUsed = _clock.Tick();
             entry.Hits++;
+            return true;
         }
     }
 
@@ -181,7 +195,7 @@ internal sealed class ResidentPrefixes : IResidentPrefixTier
 
     /// <summary>Hands the scheduler the sequences of entries dropped by <see cref="Clear"/>, to empty and free.</summary>
     /// <returns>The sequences; empty when there are none.</returns>
-    public LLamaSeqId[] TakeCleared()
+    public int[] TakeCleared()
     {
         lock (_gate)
         {
@@ -190,7 +204,7 @@ internal sealed class ResidentPrefixes : IResidentPrefixTier
                 return [];
             }
 
-            LLamaSeqId[] sequences = [.. _cleared];
+            int[] sequences = [.. _cleared];
             _cleared.Clear();
             return sequences;
         }

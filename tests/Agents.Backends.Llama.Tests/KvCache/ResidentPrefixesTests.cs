@@ -1,17 +1,17 @@
-using Agents.Backends.Llama.Scheduling;
-using LLama.Native;
+using Agents.Backends.Llama.KvCache;
+using Agents.Backends.Llama.PrefixCache;
 
-namespace Agents.Backends.Llama.Tests.Scheduling;
+namespace Agents.Backends.Llama.Tests.KvCache;
 
 public sealed class ResidentPrefixesTests
 {
-    private const string TenantA = "A";
-    private const string TenantB = "B";
+    private static readonly PrefixScope TenantA = PrefixScope.ForTenant("A");
+    private static readonly PrefixScope TenantB = PrefixScope.ForTenant("B");
 
-    private static LLamaToken[] Tokens(int count, int offset = 0) => [.. Enumerable.Range(offset, count).Select(i => (LLamaToken)i)];
+    private static int[] Tokens(int count, int offset = 0) => [.. Enumerable.Range(offset, count)];
 
-    private static ResidentPrefix Entry(int sequence, LLamaToken[] tokens, string scope = TenantA, int shared = 0) =>
-        new((LLamaSeqId)sequence, tokens, tokens.Length, scope, shared, Hint: null);
+    private static ResidentPrefix Entry(int sequence, int[] tokens, PrefixScope? scope = null, int shared = 0) =>
+        new(sequence, tokens, new KvRequest(tokens, scope ?? TenantA, shared, Hint: null, SequenceCount: 1, ReservedCells: tokens.Length));
 
     [Fact]
     public void FindLongest_PicksTheEntrySharingTheMostTokensWithinTheScope()
@@ -54,7 +54,7 @@ public sealed class ResidentPrefixesTests
         resident.TryAdd(second);
         Assert.Same(first, resident.LeastRecentlyUsed());
 
-        resident.Touch(first);
+        Assert.True(resident.TryTouch(first));
         Assert.Same(second, resident.LeastRecentlyUsed());
         Assert.Same(first, resident.LeastRecentlyUsed(except: second));
         Assert.Equal(1, first.Hits);
@@ -63,7 +63,8 @@ public sealed class ResidentPrefixesTests
         Assert.Equal(0, resident.Count);
         Assert.Equal(2, resident.SequencesHeld);
         Assert.Null(resident.FindLongest(Tokens(10), TenantA, 0));
-        Assert.Equal([0, 1], resident.TakeCleared().Select(s => s.Value).Order());
+        Assert.False(resident.TryTouch(first));
+        Assert.Equal([0, 1], resident.TakeCleared().Order());
         Assert.Equal(0, resident.SequencesHeld);
     }
 

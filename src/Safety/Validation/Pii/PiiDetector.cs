@@ -26,6 +26,11 @@ public sealed partial class PiiDetector
     private static readonly SearchValues<string> SecretKeywords = SearchValues.Create(
         ["key", "secret", "token", "bearer", "password", "passwd", "pwd"], StringComparison.OrdinalIgnoreCase);
 
+    private static readonly SearchValues<char> EmailLocalCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-");
+
+    private static readonly SearchValues<char> HexOrColon = SearchValues.Create("0123456789ABCDEFabcdef:");
+
     private static readonly SearchValues<char> SecretRunCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-");
 
@@ -69,7 +74,7 @@ public sealed partial class PiiDetector
 
         if (Has(PiiKinds.Email) && text.Contains('@', StringComparison.Ordinal))
         {
-            AddAll(EmailPattern(), text, PiiKinds.Email, found);
+            FindEmails(text, found);
         }
 
         if (hasDigits && Has(PiiKinds.Phone))
@@ -84,7 +89,7 @@ public sealed partial class PiiDetector
                 AddAll(Ipv4Pattern(), text, PiiKinds.IpAddress, found);
             }
 
-            if (text.Contains(':', StringComparison.Ordinal))
+            if (HasIpv6Candidate(text))
             {
                 FindIpv6(text, found);
             }
@@ -188,6 +193,72 @@ public sealed partial class PiiDetector
                 found.Add(new PiiMatch(PiiKinds.Phone, match.Index, match.Length));
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the e-mail pattern only where a match can start. A match holds exactly one '@' and, because of its
+    /// look-behind, starts where the run of local-part characters before that '@' starts; so each '@' gives one
+    /// start to try with the <c>\G</c>-anchored pattern instead of scanning the whole text for a start.
+    /// </summary>
+    private static void FindEmails(string text, List<PiiMatch> found)
+    {
+        var span = text.AsSpan();
+        var searchFrom = 0;
+        var lastEnd = 0;
+        while (searchFrom < span.Length)
+        {
+            var at = span[searchFrom..].IndexOf('@');
+            if (at < 0)
+            {
+                break;
+            }
+
+            at += searchFrom;
+            var start = span[..at].LastIndexOfAnyExcept(EmailLocalCharacters) + 1;
+            searchFrom = at + 1;
+            if (at - start is < 1 or > 64 || start < lastEnd)
+            {
+                continue;
+            }
+
+            var match = EmailAtPattern().Match(text, start);
+            if (match.Success)
+            {
+                found.Add(new PiiMatch(PiiKinds.Email, match.Index, match.Length));
+                lastEnd = match.Index + match.Length;
+                searchFrom = Math.Max(searchFrom, lastEnd);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the text holds a run of hex digits and colons with at least two colons: every IPv6 candidate lies in
+    /// such a run, so prose colons ("Note: ...", "10:30") skip the candidate pattern.
+    /// </summary>
+    internal static bool HasIpv6Candidate(ReadOnlySpan<char> text)
+    {
+        var position = 0;
+        while (position < text.Length)
+        {
+            var colon = text[position..].IndexOf(':');
+            if (colon < 0)
+            {
+                return false;
+            }
+
+            colon += position;
+            var start = text[..colon].LastIndexOfAnyExcept(HexOrColon) + 1;
+            var end = text[colon..].IndexOfAnyExcept(HexOrColon);
+            end = end < 0 ? text.Length : colon + end;
+            if (text[start..end].Count(':') >= 2)
+            {
+                return true;
+            }
+
+            position = end + 1;
+        }
+
+        return false;
     }
 
     private static void FindIpv6(string text, List<PiiMatch> found)
@@ -328,7 +399,11 @@ public sealed partial class PiiDetector
     }
 
     [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])", RegexOptions.CultureInvariant)]
-    private static partial Regex EmailPattern();
+    internal static partial Regex EmailPattern();
+
+    // The same pattern anchored where the search starts (see FindEmails); EmailPattern is the whole-text reference the tests compare with.
+    [GeneratedRegex(@"\G(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailAtPattern();
 
     [GeneratedRegex(@"(?<![\d-])\d(?:[ -]?\d){12,22}(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex CardPattern();

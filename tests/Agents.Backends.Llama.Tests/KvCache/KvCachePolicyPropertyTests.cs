@@ -71,6 +71,22 @@ public sealed class KvCachePolicyPropertyTests
     }
 
     [Fact]
+    public void OwnerMarksItsSystemPromptSharedLater_OtherTenantReusesOnlyThoseTokens()
+    {
+        // Found by the property: the owner's first request kept the system prompt private; a later request that
+        // continued the same cells marked it shared, and that marking is what the resident prefix carries.
+        using var simulation = new Simulation(tightSavedBudget: false);
+        simulation.Finish(simulation.Admit(tenant: 1, variant: 6, generate: 4));
+        simulation.Finish(simulation.Admit(tenant: 1, variant: 1, generate: 4));
+
+        var other = simulation.Admit(tenant: 2, variant: 5, generate: 4);
+        var notShared = simulation.Admit(tenant: 3, variant: 4, generate: 4);
+
+        Assert.Equal(SystemTokens, other.CachedTokens);
+        Assert.Equal(0, notShared.CachedTokens);
+    }
+
+    [Fact]
     public void OtherTenant_SamePromptWithoutSharedTokens_GetsNothing()
     {
         using var simulation = new Simulation(tightSavedBudget: false);
@@ -89,6 +105,11 @@ public sealed class KvCachePolicyPropertyTests
         private readonly TokenPrefixCache _saved;
         private readonly KvCachePolicy _policy;
         private readonly List<Running> _running = [];
+
+        // What each tenant has declared shared in a finished request. Once an owner marks its system prompt shared,
+        // the KV of those tokens is public, whichever of its requests first wrote the cells (a later request that
+        // continues the conversation takes the cells over and releases them with its own marking).
+        private readonly Dictionary<PrefixScope, int> _declaredShared = [];
 
         public Simulation(bool tightSavedBudget)
         {
@@ -166,6 +187,7 @@ public sealed class KvCachePolicyPropertyTests
         public void Finish(Running running)
         {
             _running.Remove(running);
+            _declaredShared[running.Request.Scope] = Math.Max(_declaredShared.GetValueOrDefault(running.Request.Scope), running.Request.SharedTokens);
             _policy.Release(running.Request, [running.Sequence], [.. _store.CellsOf(running.Sequence).Select(c => c.Token)]);
         }
 
@@ -223,8 +245,12 @@ public sealed class KvCachePolicyPropertyTests
                 Assert.Equal(i, cells[i].Position);
                 if (cells[i].Writer != request.Scope)
                 {
+                    // A tenant's own resident prefix may hold another's shared cells (both had marked them shared
+                    // when they were copied), so a later request of that tenant reaches them through its own cache.
+                    var ownerShared = Math.Max(cells[i].WriterShared, _declaredShared.GetValueOrDefault(cells[i].Writer));
+                    var readerShared = Math.Max(request.SharedTokens, _declaredShared.GetValueOrDefault(request.Scope));
                     Assert.True(
-                        i < Math.Min(request.SharedTokens, cells[i].WriterShared),
+                        i < Math.Min(readerShared, ownerShared),
                         $"position {i} came from another tenant beyond the tokens both marked shared");
                 }
             }

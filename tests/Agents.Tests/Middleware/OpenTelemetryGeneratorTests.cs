@@ -313,4 +313,21 @@ public sealed class OpenTelemetryGeneratorTests : IDisposable
         Assert.Null(Assert.Single(_activities).GetTagItem("server.address"));
         Assert.False(Assert.Single(duration.GetMeasurementSnapshot()).Tags.ContainsKey("server.address"));
     }
+
+    [Fact]
+    public async Task GenerateAsync_CacheWriteTokens_RecordedAsCacheCreationInputTokens()
+    {
+        var backend = Backend();
+        backend.GenerateAsyncCallback = (_, _) => Task.FromResult(new GenerationResult("x")
+        {
+            Usage = new Usage { PromptTokens = 40, CompletionTokens = 1, CachedPromptTokens = 10, CacheWritePromptTokens = 25 },
+        });
+        using var generator = Create(backend);
+
+        await generator.GenerateAsync(Prompt);
+
+        var span = Assert.Single(_activities);
+        Assert.Equal(10, span.GetTagItem("gen_ai.usage.cache_read.input_tokens"));
+        Assert.Equal(25, span.GetTagItem("gen_ai.usage.cache_creation.input_tokens"));
+    }
 }

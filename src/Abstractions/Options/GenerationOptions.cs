@@ -54,6 +54,10 @@ public sealed class GenerationOptions
     /// <summary>Gets or sets whether the model may call several tools in one turn.</summary>
     public bool? AllowParallelToolCalls { get; set; }
 
+    /// <summary>Gets or sets whether the model may, must or must not call a tool, or which one it must call.</summary>
+    /// <value><see langword="null"/> for the backend's default (the model decides).</value>
+    public ToolChoice? ToolChoice { get; set; }
+
     /// <summary>Gets or sets whether per-token log-probabilities are returned.</summary>
     public bool? IncludeLogProbabilities { get; set; }
 
@@ -84,6 +88,7 @@ public sealed class GenerationOptions
         ResponseFormat = ResponseFormat,
         Tools = Tools is null ? null : [.. Tools],
         AllowParallelToolCalls = AllowParallelToolCalls,
+        ToolChoice = ToolChoice,
         IncludeLogProbabilities = IncludeLogProbabilities,
         CacheHint = CacheHint,
         ModelId = ModelId,

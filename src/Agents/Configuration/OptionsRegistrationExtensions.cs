@@ -11,7 +11,8 @@ public static class OptionsRegistrationExtensions
     /// Binds <typeparamref name="TOptions"/> from <paramref name="section"/> (for example a section of
     /// <c>appsettings.json</c>) and validates it at start-up with its data annotations and
     /// <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>. A failure names the full
-    /// configuration key of each bad value, e.g. <c>Agents:Llama:ContextSize</c>.
+    /// configuration key of each bad value, e.g. <c>Agents:Llama:ContextSize</c>, and every key under the section that
+    /// no property binds, e.g. <c>Agents:OpenAI:Modle</c> (did you mean <c>Model</c>?).
     /// </summary>
     /// <typeparam name="TOptions">The options type.</typeparam>
     /// <param name="services">The service collection.</param>
@@ -25,9 +26,8 @@ public static class OptionsRegistrationExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         name ??= Options.Options.DefaultName;
-        var path = (section as IConfigurationSection)?.Path;
         var builder = services.AddOptions<TOptions>(name).Bind(section, o => o.ErrorOnUnknownConfiguration = false);
-        services.AddSingleton<IValidateOptions<TOptions>>(new ConfigurationKeyValidator<TOptions>(name, path));
+        services.AddSingleton<IValidateOptions<TOptions>>(new ConfigurationKeyValidator<TOptions>(name, (section as IConfigurationSection)?.Path, section));
         return builder.ValidateOnStart();
     }
 }

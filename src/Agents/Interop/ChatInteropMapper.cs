@@ -67,7 +67,7 @@ internal static class ChatInteropMapper
         {
             return properties is not null
                 && properties.TryGetValue(ChatInteropPropertyNames.FinishReason, out var marker)
-                && marker is StopSequenceValue
+                && ReadString(marker) is StopSequenceValue
                 ? FinishReason.StopSequence
                 : FinishReason.Stop;
         }
@@ -174,7 +174,10 @@ internal static class ChatInteropMapper
     {
         null => string.Empty,
         string text => text,
-        JsonElement element => element.GetRawText(),
+        // AIFunction results arrive serialized; a string result is the plain text the function returned, not a JSON literal.
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString()!,
+        // Re-written rather than GetRawText(): AIFunctionFactory serializes results indented, and the model pays for every space.
+        JsonElement element => JsonSerializer.Serialize(element, CompactJson),
         _ => JsonSerializer.Serialize(result, CompactJson.GetTypeInfo(result.GetType())),
     };
 
@@ -202,6 +205,7 @@ internal static class ChatInteropMapper
                 ? null
                 : [.. options.Tools.Select(t => AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.ParametersSchema))],
             AllowMultipleToolCalls = options.AllowParallelToolCalls,
+            ToolMode = ToChatToolMode(options.ToolChoice),
             ModelId = options.ModelId,
         };
 
@@ -244,6 +248,7 @@ internal static class ChatInteropMapper
             ResponseFormat = ToResponseFormat(chatOptions.ResponseFormat),
             Tools = ToToolDefinitions(chatOptions),
             AllowParallelToolCalls = chatOptions.AllowMultipleToolCalls,
+            ToolChoice = ToToolChoice(chatOptions.ToolMode),
             ModelId = chatOptions.ModelId,
             MinP = properties?.TryGetValue(ChatInteropPropertyNames.MinP, out float minP) == true ? minP : null,
             RepetitionPenalty = properties?.TryGetValue(ChatInteropPropertyNames.RepetitionPenalty, out float penalty) == true ? penalty : null,
@@ -272,6 +277,24 @@ internal static class ChatInteropMapper
         ];
     }
 
+    public static ChatToolMode? ToChatToolMode(ToolChoice? choice) => choice switch
+    {
+        null => null,
+        { Mode: ToolChoiceMode.None } => ChatToolMode.None,
+        { Mode: ToolChoiceMode.Required, FunctionName: { } name } => ChatToolMode.RequireSpecific(name),
+        { Mode: ToolChoiceMode.Required } => ChatToolMode.RequireAny,
+        _ => ChatToolMode.Auto,
+    };
+
+    public static ToolChoice? ToToolChoice(ChatToolMode? mode) => mode switch
+    {
+        null => null,
+        NoneChatToolMode => ToolChoice.None,
+        RequiredChatToolMode { RequiredFunctionName: { } name } => ToolChoice.Function(name),
+        RequiredChatToolMode => ToolChoice.Required,
+        _ => ToolChoice.Auto,
+    };
+
     private static ChatResponseFormat? ToChatResponseFormat(ResponseFormat? format) => format?.Kind switch
     {
         null => null,
@@ -297,6 +320,7 @@ internal static class ChatInteropMapper
         ModelId = result.ModelId,
         FinishReason = ToChatFinishReason(result.FinishReason),
         Usage = ToUsageDetails(result.Usage),
+        RawRepresentation = result,
         AdditionalProperties = ResultProperties(result.AdditionalProperties, result.FinishReason, result.LogProbabilities, result.Beams, result.Timings),
     };
 
@@ -344,6 +368,7 @@ internal static class ChatInteropMapper
             ResponseId = update.ResponseId,
             ModelId = update.ModelId,
             FinishReason = ToChatFinishReason(update.FinishReason),
+            RawRepresentation = update,
             AdditionalProperties = ResultProperties(update.AdditionalProperties, update.FinishReason, update.LogProbabilities, update.Beams, update.Timings),
         };
     }
@@ -443,8 +468,41 @@ internal static class ChatInteropMapper
     }
 
     private static T? Get<T>(AdditionalPropertiesDictionary? properties, string key)
-        where T : class =>
-        properties is not null && properties.TryGetValue(key, out var value) ? value as T : null;
+        where T : class
+    {
+        if (properties is null || !properties.TryGetValue(key, out var value))
+        {
+            return null;
+        }
+
+        if (value is T typed)
+        {
+            return typed;
+        }
+
+        // A response that went through JSON (UseDistributedCache, a serialized conversation) carries its values as
+        // JsonElement; read them back into the contract's types rather than dropping them.
+        if (value is JsonElement { ValueKind: JsonValueKind.Object or JsonValueKind.Array } element)
+        {
+            try
+            {
+                return element.Deserialize<T>(AIJsonUtilities.DefaultOptions);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ReadString(object? value) => value switch
+    {
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
+        _ => null,
+    };
 
     private static Dictionary<string, object?>? Without(AdditionalPropertiesDictionary? properties, string[] keys)
     {

@@ -104,6 +104,7 @@ public class GenerationOptionsTests
             ResponseFormat = ResponseFormat.ForJsonSchema(schema.RootElement, "thing"),
             Tools = [new ToolDefinition("lookup", "Looks things up")],
             AllowParallelToolCalls = true,
+            ToolChoice = ToolChoice.Function("search"),
             IncludeLogProbabilities = true,
             CacheHint = new CacheHint { StablePrefixMessageCount = 1, TenantKey = "t" },
             ModelId = "m",

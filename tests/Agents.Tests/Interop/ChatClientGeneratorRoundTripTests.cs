@@ -22,6 +22,7 @@ public class ChatClientGeneratorRoundTripTests
         ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "answer"),
         Tools = [AIFunctionFactory.CreateDeclaration("search", "Searches.", Schema)],
         AllowMultipleToolCalls = true,
+        ToolMode = ChatToolMode.RequireAny,
         ModelId = "chat-model-2",
         AdditionalProperties = new AdditionalPropertiesDictionary
         {
@@ -67,6 +68,7 @@ public class ChatClientGeneratorRoundTripTests
         Assert.Equal(options.Seed, seen.Seed);
         Assert.Equal(options.StopSequences, seen.StopSequences);
         Assert.Equal(options.AllowMultipleToolCalls, seen.AllowMultipleToolCalls);
+        Assert.Equal(options.ToolMode, seen.ToolMode);
         Assert.Equal(options.ModelId, seen.ModelId);
         Assert.Equal(options.AdditionalProperties, seen.AdditionalProperties);
         var format = Assert.IsType<ChatResponseFormatJson>(seen.ResponseFormat);

@@ -28,6 +28,7 @@ public class GeneratorChatClientRoundTripTests
         ResponseFormat = ResponseFormat.ForJsonSchema(WeatherSchema, "weather"),
         Tools = [new ToolDefinition("get_weather", "Gets the weather.", WeatherSchema), new ToolDefinition("no_args")],
         AllowParallelToolCalls = false,
+        ToolChoice = ToolChoice.Function("get_weather"),
         IncludeLogProbabilities = true,
         CacheHint = new CacheHint { StablePrefixMessageCount = 2, SharedPrefixMessageCount = 1, TenantKey = "tenant-9", ToolsAreStable = false },
         ModelId = "model-x",

@@ -20,6 +20,7 @@ internal static class InteropAssert
         Assert.Equal(expected.ResponseFormat, actual.ResponseFormat);
         Assert.Equal(expected.Tools, actual.Tools);
         Assert.Equal(expected.AllowParallelToolCalls, actual.AllowParallelToolCalls);
+        Assert.Equal(expected.ToolChoice, actual.ToolChoice);
         Assert.Equal(expected.IncludeLogProbabilities, actual.IncludeLogProbabilities);
         Assert.Equal(expected.CacheHint, actual.CacheHint);
         Assert.Equal(expected.ModelId, actual.ModelId);

@@ -276,4 +276,58 @@ public sealed class OpenTelemetryGeneratorTests : IDisposable
             Assert.Contains(seen, a => a.DisplayName == "chat " + model);
         }
     }
+
+    [Theory]
+    [InlineData("openai", "https://my-resource.openai.azure.com/openai/v1/", "azure.ai.openai", "my-resource.openai.azure.com", 443)]
+    [InlineData("openai", "https://my-resource.cognitiveservices.azure.com/openai/v1/", "azure.ai.openai", "my-resource.cognitiveservices.azure.com", 443)]
+    [InlineData("openai", "https://api.openai.com/v1/", "openai", "api.openai.com", 443)]
+    [InlineData("openai", "http://127.0.0.1:8080/v1/", "openai", "127.0.0.1", 8080)]
+    [InlineData("anthropic", "https://api.anthropic.com/", "anthropic", "api.anthropic.com", 443)]
+    public async Task GenerateAsync_Endpoint_RecordsServerAndConventionalProviderName(string provider, string endpoint, string expectedProvider, string host, int port)
+    {
+        using var duration = new MetricCollector<double>(null, _sourceName, "gen_ai.client.operation.duration");
+        var backend = Backend();
+        backend.Metadata = new GeneratorMetadata(provider, "m") { Endpoint = new Uri(endpoint) };
+        using var generator = Create(backend);
+
+        await generator.GenerateAsync(Prompt);
+
+        var span = Assert.Single(_activities);
+        Assert.Equal(expectedProvider, span.GetTagItem("gen_ai.provider.name"));
+        Assert.Equal(host, span.GetTagItem("server.address"));
+        Assert.Equal(port, span.GetTagItem("server.port"));
+        var d = Assert.Single(duration.GetMeasurementSnapshot());
+        Assert.Equal(expectedProvider, d.Tags["gen_ai.provider.name"]);
+        Assert.Equal(host, d.Tags["server.address"]);
+        Assert.Equal(port, d.Tags["server.port"]);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_NoEndpoint_RecordsNoServer()
+    {
+        using var duration = new MetricCollector<double>(null, _sourceName, "gen_ai.client.operation.duration");
+        using var generator = Create(Backend());
+
+        await generator.GenerateAsync(Prompt);
+
+        Assert.Null(Assert.Single(_activities).GetTagItem("server.address"));
+        Assert.False(Assert.Single(duration.GetMeasurementSnapshot()).Tags.ContainsKey("server.address"));
+    }
+
+    [Fact]
+    public async Task GenerateAsync_CacheWriteTokens_RecordedAsCacheCreationInputTokens()
+    {
+        var backend = Backend();
+        backend.GenerateAsyncCallback = (_, _) => Task.FromResult(new GenerationResult("x")
+        {
+            Usage = new Usage { PromptTokens = 40, CompletionTokens = 1, CachedPromptTokens = 10, CacheWritePromptTokens = 25 },
+        });
+        using var generator = Create(backend);
+
+        await generator.GenerateAsync(Prompt);
+
+        var span = Assert.Single(_activities);
+        Assert.Equal(10, span.GetTagItem("gen_ai.usage.cache_read.input_tokens"));
+        Assert.Equal(25, span.GetTagItem("gen_ai.usage.cache_creation.input_tokens"));
+    }
 }

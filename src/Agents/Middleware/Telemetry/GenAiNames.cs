@@ -28,6 +28,8 @@ internal static class GenAiNames
     public const string OutputMessages = "gen_ai.output.messages";
     public const string TokenType = "gen_ai.token.type";
     public const string ErrorType = "error.type";
+    public const string ServerAddress = "server.address";
+    public const string ServerPort = "server.port";
 
     public const string OperationDurationMetric = "gen_ai.client.operation.duration";
     public const string TokenUsageMetric = "gen_ai.client.token.usage";

@@ -12,7 +12,9 @@ namespace Agents;
 /// <remarks>
 /// <para>
 /// Span <c>chat {model}</c> (kind client) with <c>gen_ai.operation.name</c>, <c>gen_ai.provider.name</c>,
-/// <c>gen_ai.request.*</c>, <c>gen_ai.response.*</c>, <c>gen_ai.usage.*</c> and, on failure, <c>error.type</c>.
+/// <c>gen_ai.request.*</c>, <c>gen_ai.response.*</c>, <c>gen_ai.usage.*</c>, <c>server.address</c>/<c>server.port</c> (from
+/// <see cref="GeneratorMetadata.Endpoint"/>) and, on failure, <c>error.type</c>. An OpenAI-protocol backend on an Azure
+/// OpenAI host is named <c>azure.ai.openai</c>.
 /// Metrics: <c>gen_ai.client.operation.duration</c> (s), <c>gen_ai.client.token.usage</c> ({token}, by
 /// <c>gen_ai.token.type</c>), <c>gen_ai.client.inference.usage.cache_read.input_tokens</c> ({token}) and, for
 /// streams, <c>gen_ai.client.operation.time_to_first_chunk</c> (s), measured to the first update that carries text
@@ -38,6 +40,8 @@ public sealed class OpenTelemetryGenerator : DelegatingGenerator
     private readonly TimeProvider _timeProvider;
     private readonly string? _providerName;
     private readonly string? _defaultModelId;
+    private readonly string? _serverAddress;
+    private readonly int? _serverPort;
 
     /// <summary>Wraps <paramref name="innerGenerator"/>.</summary>
     /// <param name="innerGenerator">The generator calls pass to.</param>
@@ -69,8 +73,14 @@ public sealed class OpenTelemetryGenerator : DelegatingGenerator
 
         // The backend does not change under a built pipeline, so its description is read once.
         var metadata = innerGenerator.GetService<GeneratorMetadata>();
-        _providerName = metadata?.ProviderName;
+        _providerName = GenAiProviderNames.Resolve(metadata?.ProviderName, metadata?.Endpoint);
         _defaultModelId = metadata?.ModelId;
+        if (metadata?.Endpoint is { IsAbsoluteUri: true } endpoint && !string.IsNullOrEmpty(endpoint.Host))
+        {
+            // Uri.Port is the scheme's default port when the endpoint names none, which is the port actually used.
+            _serverAddress = endpoint.Host;
+            _serverPort = endpoint.Port >= 0 ? endpoint.Port : null;
+        }
     }
 
     /// <summary>Gets or sets whether message content is recorded on spans (<c>gen_ai.input.messages</c>, <c>gen_ai.output.messages</c>).</summary>
@@ -157,6 +167,8 @@ public sealed class OpenTelemetryGenerator : DelegatingGenerator
             activity.SetTag(GenAiNames.ProviderName, _providerName);
             activity.SetTag(GenAiNames.RequestModel, requestModel);
             activity.SetTag(GenAiNames.RequestStream, streaming);
+            activity.SetTag(GenAiNames.ServerAddress, _serverAddress);
+            activity.SetTag(GenAiNames.ServerPort, _serverPort);
             if (request.Options is { } options)
             {
                 SetRequestOptionTags(activity, options);
@@ -335,6 +347,11 @@ public sealed class OpenTelemetryGenerator : DelegatingGenerator
                 { GenAiNames.ProviderName, owner._providerName },
                 { GenAiNames.RequestModel, requestModel },
             };
+            if (owner._serverAddress is not null)
+            {
+                tags.Add(GenAiNames.ServerAddress, owner._serverAddress);
+                tags.Add(GenAiNames.ServerPort, owner._serverPort);
+            }
             if (responseModel is not null)
             {
                 tags.Add(GenAiNames.ResponseModel, responseModel);

@@ -47,6 +47,27 @@ public static class AnthropicServiceCollectionExtensions
         return services.AddGenerator(Create);
     }
 
+    /// <summary>
+    /// Registers an <see cref="AnthropicGenerator"/> as a keyed <see cref="IGenerator"/> (resolved with <c>[FromKeyedServices(key)]</c>),
+    /// its <see cref="AnthropicGeneratorOptions"/> bound from <paramref name="section"/> as the named options <paramref name="serviceKey"/>
+    /// and validated at start-up, so several generators with different endpoints, models and keys live side by side.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key, also the name of the options instance (for example "fast" or "smart").</param>
+    /// <param name="section">The section holding this generator's settings (for example <c>Agents:Anthropic:Fast</c>).</param>
+    /// <returns>The builder, to add middleware with <c>Use…</c> to this keyed pipeline only.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="serviceKey"/> is null, empty or white space.</exception>
+    public static GeneratorBuilder AddKeyedAnthropicGenerator(this IServiceCollection services, string serviceKey, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddValidatedOptions<AnthropicGeneratorOptions>(section, serviceKey);
+        AddHttpClient(services);
+        return services.AddKeyedGenerator(serviceKey, sp => Create(sp, serviceKey));
+    }
+
     // The backend owns its timeouts (re-armed per stream event), so the client's own 100 s cap is switched off;
     // redirects are followed by the backend (same origin only, never carrying the key to another host).
     private static void AddHttpClient(IServiceCollection services) =>
@@ -56,6 +77,12 @@ public static class AnthropicServiceCollectionExtensions
     private static AnthropicGenerator Create(IServiceProvider services) => new(
         services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
         services.GetRequiredService<IOptions<AnthropicGeneratorOptions>>().Value,
+        services.GetService<ILoggerFactory>(),
+        services.GetService<TimeProvider>());
+
+    private static AnthropicGenerator Create(IServiceProvider services, string optionsName) => new(
+        services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+        services.GetRequiredService<IOptionsMonitor<AnthropicGeneratorOptions>>().Get(optionsName),
         services.GetService<ILoggerFactory>(),
         services.GetService<TimeProvider>());
 }

@@ -73,6 +73,27 @@ public static class OpenAIServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers an <see cref="OpenAIGenerator"/> as a keyed <see cref="IGenerator"/> (resolved with <c>[FromKeyedServices(key)]</c>),
+    /// its <see cref="OpenAIGeneratorOptions"/> bound from <paramref name="section"/> as the named options <paramref name="serviceKey"/>
+    /// and validated at start-up, so several generators with different endpoints, models and keys live side by side.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key, also the name of the options instance (for example "fast" or "smart").</param>
+    /// <param name="section">The section holding this generator's settings (for example <c>Agents:OpenAI:Fast</c>).</param>
+    /// <returns>The builder, to add middleware with <c>Use…</c> to this keyed pipeline only.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="serviceKey"/> is null, empty or white space.</exception>
+    public static GeneratorBuilder AddKeyedOpenAIGenerator(this IServiceCollection services, string serviceKey, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddValidatedOptions<OpenAIGeneratorOptions>(section, serviceKey);
+        AddHttpClient(services);
+        return services.AddKeyedGenerator(serviceKey, sp => CreateGenerator(sp, serviceKey));
+    }
+
     private static void AddCodeOptions(IServiceCollection services, Action<OpenAIGeneratorOptions> configure)
     {
         services.AddSingleton<IValidateOptions<OpenAIGeneratorOptions>>(new ConfigurationKeyValidator<OpenAIGeneratorOptions>(Options.Options.DefaultName, null));
@@ -88,6 +109,12 @@ public static class OpenAIServiceCollectionExtensions
     private static OpenAIGenerator CreateGenerator(IServiceProvider services) => new(
         services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
         services.GetRequiredService<IOptions<OpenAIGeneratorOptions>>().Value,
+        services.GetService<ILoggerFactory>(),
+        services.GetService<TimeProvider>());
+
+    private static OpenAIGenerator CreateGenerator(IServiceProvider services, string optionsName) => new(
+        services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+        services.GetRequiredService<IOptionsMonitor<OpenAIGeneratorOptions>>().Get(optionsName),
         services.GetService<ILoggerFactory>(),
         services.GetService<TimeProvider>());
 }

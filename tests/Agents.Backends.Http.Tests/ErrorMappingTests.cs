@@ -378,6 +378,24 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public void SseEventLimitStream_LineFeedAtTheStartOfARead_AfterPlainText_EndsTheLine()
+    {
+        // "ab" | "\n" | "\n" | "cdef": the first line feed ends "ab"'s line (no carriage return came before it), the
+        // second is the blank line, so "cdef" starts a new 4-byte event at a cap of 4.
+        using var stream = new SseEventLimitStream(new ChunkedStream("ab", "\n", "\n", "cdef"), 4, () => new IOException("cap"));
+        var buffer = new byte[16];
+        var total = 0;
+        int read;
+
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            total += read;
+        }
+
+        Assert.Equal(8, total);
+    }
+
+    [Fact]
     public void SseEventLimitStream_TwoLinesWithoutBlankLine_AddUp()
     {
         using var stream = new SseEventLimitStream(new ChunkedStream("ab\n", "cd\n", "e"), 4, () => new IOException("cap"));

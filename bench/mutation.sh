@@ -6,7 +6,7 @@
 # merging with the projects already there. Slow (tens of minutes per project on two cores): not part of .ci/run.
 #
 # Usage: bench/mutation.sh [project ...] [-- extra stryker arguments, e.g. --mutate "**/Results/*.cs"]
-#   projects: abstractions (default), rag
+#   projects: abstractions (default), http, rag
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -28,12 +28,21 @@ for name in "${projects[@]}"; do
     abstractions)
       key="Agents.Abstractions"; project="src/Abstractions/Agents.Abstractions.csproj"
       tests=(tests/Agents.Abstractions.Tests/Agents.Abstractions.Tests.csproj); scope=() ;;
+    http)
+      # The shared HTTP plumbing the issue measures: Retry-After parsing, error mapping, SSE reading. The OpenAI and
+      # Anthropic backend tests exercise the same code through real responses, so they count too.
+      key="Agents.Backends.Http (Retry-After, error mapping, SSE)"; project="src/Backends/Http/Agents.Backends.Http.csproj"
+      tests=(tests/Agents.Backends.Http.Tests/Agents.Backends.Http.Tests.csproj
+             tests/Agents.Backends.OpenAI.Tests/Agents.Backends.OpenAI.Tests.csproj
+             tests/Agents.Backends.Anthropic.Tests/Agents.Backends.Anthropic.Tests.csproj)
+      scope=(--mutate "**/RetryAfterParser.cs" --mutate "**/ProviderErrorMapper.cs" --mutate "**/ProviderErrorBody.cs"
+             --mutate "**/SseEventReader.cs" --mutate "**/SseEventLimitStream.cs") ;;
     rag)
       # The retrieval core the issue measures: chunker, BM25 and rank fusion.
       key="Agents.Rag (chunker, BM25, fusion)"; project="src/Rag/Agents.Rag.csproj"
       tests=(tests/Agents.Rag.Tests/Agents.Rag.Tests.csproj)
       scope=(--mutate "**/Chunking/*.cs" --mutate "**/Retrieval/Keyword/*.cs" --mutate "**/Retrieval/ReciprocalRankFusion.cs") ;;
-    *) echo "unknown project '$name' (abstractions, rag)" >&2; exit 2 ;;
+    *) echo "unknown project '$name' (abstractions, http, rag)" >&2; exit 2 ;;
   esac
 
   output="artifacts/mutation/$name"

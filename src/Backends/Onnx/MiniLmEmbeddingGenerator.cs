@@ -13,7 +13,7 @@ namespace Agents.Backends.Onnx;
 /// <remarks>
 /// <para>
 /// Inputs are encoded in batches of <see cref="MiniLmEmbeddingOptions.BatchSize"/> and returned in order. The model
-/// reads the first 256 word pieces of each input; the rest of a longer input does not change its vector.
+/// reads each input up to its window; the rest of a longer input is truncated and does not change its vector.
 /// </para>
 /// <para>
 /// Thread-safe: calls take turns on the one ONNX session (one run already uses every core), and cancellation is

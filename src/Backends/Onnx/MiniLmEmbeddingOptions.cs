@@ -12,7 +12,7 @@ public sealed class MiniLmEmbeddingOptions
     public int MaxInputsPerCall { get; set; } = 65_536;
 
     /// <summary>Gets or sets the longest input in characters; a longer input is refused with <see cref="InvalidRequestException"/>.</summary>
-    /// <value>100,000. The model itself reads only its first 256 word pieces; the cap bounds tokenizer work and memory.</value>
+    /// <value>100,000. The model itself reads only the start of a longer input (it is truncated); the cap bounds tokenizer work and memory.</value>
     public int MaxInputCharacters { get; set; } = 100_000;
 
     /// <summary>Gets or sets the threads ONNX Runtime uses inside one run; <see langword="null"/> lets it choose (all cores).</summary>

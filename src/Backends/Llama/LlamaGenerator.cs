@@ -235,13 +235,25 @@ public sealed partial class LlamaGenerator : IGenerator
         return (int)Math.Clamp(Math.Min(affordable, wanted), model.ContextWindow, wanted);
     }
 
-    /// <summary>Creates the saved-state tier configured by <see cref="LlamaModelOptions.PrefixCache"/>, keyed to this model, its attention mode and its adapters.</summary>
+    /// <summary>
+    /// Creates the saved-state tier configured by <see cref="LlamaModelOptions.PrefixCache"/>; with a disk tier, keyed
+    /// to the content of this model and its adapters and to its attention mode (hashed only then: a few milliseconds).
+    /// </summary>
     private static TokenPrefixCache CreatePrefixCache(LlamaModel model, LlamaModelOptions options, LruClock clock)
     {
-        var adapters = options.LoraAdapters.Count == 0
-            ? null
-            : string.Join(";", options.LoraAdapters.Select(a => FormattableString.Invariant($"{a.Path}={a.Scale:R}")));
-        var identity = PrefixCacheIdentity.Compute(model.Info, options.UsesFlashAttention, adapters);
+        PrefixCacheIdentity? identity = null;
+        try
+        {
+            identity = options.PrefixCache?.DiskDirectory is null ? null : PrefixCacheIdentity.Compute(model, options);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException(model.Info.Path, $"the model or an adapter could not be read to name the prefix cache's disk files: {ex.Message}", ex)
+            {
+                Provider = ProviderName,
+            };
+        }
+
         return new TokenPrefixCache(options.PrefixCache, identity, model.LoggerFactory.CreateLogger<TokenPrefixCache>(), clock: clock);
     }
 

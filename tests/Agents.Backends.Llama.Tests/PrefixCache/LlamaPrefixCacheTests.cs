@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Agents.Backends.Llama.KvCache;
 using Agents.Backends.Llama.PrefixCache;
+using Agents.Backends.Llama.Tests.Infrastructure;
 using LLama.Native;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -166,17 +167,25 @@ public sealed class LlamaPrefixCacheTests : IDisposable
     [Fact]
     public void ComputeModelIdentity_DependsOnFlashAttentionAndAdapters()
     {
-        var plain = PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false);
+        var adapter = Path.Combine(Path.GetTempPath(), "identity-adapter-" + Guid.NewGuid().ToString("N") + ".gguf");
+        LoraAdapterFile.Write(adapter, seed: 5, magnitude: 1f);
+        try
+        {
+            var plain = PrefixCacheIdentity.Compute(_decoder.Info.Path, flashAttention: false, []);
 
-        Assert.Equal(32, plain.Length);
-        Assert.Equal(plain, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false));
-        Assert.NotEqual(plain, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: true));
-        Assert.NotEqual(plain, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false, adapters: "style.gguf@0.5"));
+            Assert.Equal(plain.Key, PrefixCacheIdentity.Compute(_decoder.Info.Path, flashAttention: false, []).Key);
+            Assert.Equal("context settings", plain.Difference(PrefixCacheIdentity.Compute(_decoder.Info.Path, flashAttention: true, [])));
+            Assert.Equal("LoRA adapters", plain.Difference(PrefixCacheIdentity.Compute(_decoder.Info.Path, flashAttention: false, [(adapter, 0.5f)])));
+        }
+        finally
+        {
+            File.Delete(adapter);
+        }
     }
 
     private Harness CreateCache(PrefixCacheOptions options, int residentSequences = 0)
     {
-        var cache = new TokenPrefixCache(options, PrefixCacheIdentity.Compute(_decoder.Info, flashAttention: false));
+        var cache = new TokenPrefixCache(options, PrefixCacheIdentity.Compute(_decoder.Info.Path, flashAttention: false, []));
         var resident = residentSequences > 0 ? new ResidentPrefixes(16, 1) : ResidentPrefixes.None;
         cache.ResidentTier = resident;
         var settings = new KvCacheSettings

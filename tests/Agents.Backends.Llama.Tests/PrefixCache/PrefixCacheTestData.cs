@@ -19,7 +19,9 @@ internal static class PrefixCacheTestData
         MaxDiskBytes = maxDisk,
     };
 
-    public static byte[] Identity(byte seed) => [.. Enumerable.Repeat(seed, 32)];
+    /// <summary>A made-up identity: the model part filled with <paramref name="seed"/>, optionally other adapters or settings.</summary>
+    public static PrefixCacheIdentity Identity(byte seed, byte adapters = 0, byte settings = 0) => PrefixCacheIdentity.FromParts(
+        [.. Enumerable.Repeat(seed, 32)], [.. Enumerable.Repeat(adapters, 32)], [.. Enumerable.Repeat(settings, 32)]);
 }
 
 /// <summary>A payload of a given size whose bytes encode a label, so a test can tell which state came back.</summary>

@@ -17,6 +17,9 @@ internal static partial class PrefixCacheLog
     [LoggerMessage(EventId = 603, Level = LogLevel.Debug, Message = "Prefix cache in scope {Scope}: reused {Reused} of {Total} prompt tokens")]
     public static partial void LookedUp(ILogger logger, PrefixScope scope, int reused, int total);
 
-    [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Prefix cache disk tier {Directory}: {Files} state files ({Bytes} bytes) kept, {Removed} removed on start")]
-    public static partial void DiskTierOpened(ILogger logger, string directory, int files, long bytes, int removed);
+    [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Prefix cache disk tier {Directory} (identity {Identity}): {Files} state files ({Bytes} bytes) kept, {Removed} removed on start, {Others} files of other models, adapters, settings or formats left alone")]
+    public static partial void DiskTierOpened(ILogger logger, string directory, string identity, int files, long bytes, int removed, int others);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Warning, Message = "Prefix cache disk tier {Directory} is open to other users (mode {Mode}); it is used as it is. State files are created 0600, but other users can see their names and sizes, and delete or plant files if the folder is writable: make it owner-only (chmod 700)")]
+    public static partial void DiskTierFolderOpenToOthers(ILogger logger, string directory, string mode);
 }

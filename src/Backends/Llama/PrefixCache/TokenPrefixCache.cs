@@ -37,12 +37,12 @@ internal sealed class TokenPrefixCache : IPrefixCache, ISavedStateTier, IDisposa
 
     /// <summary>Creates a cache.</summary>
     /// <param name="options">Budgets and the disk tier; copied. Defaults when <see langword="null"/>.</param>
-    /// <param name="modelIdentity">32 bytes naming the model and context configuration (see <see cref="PrefixCacheIdentity.Compute"/>); required for the disk tier.</param>
+    /// <param name="identity">The identity of the model, adapters and context settings states belong to (see <see cref="PrefixCacheIdentity"/>); required for the disk tier.</param>
     /// <param name="logger">Receives warnings about ignored state files and failed restores.</param>
     /// <param name="meterFactory">Creates the meter; a standalone meter when <see langword="null"/>.</param>
     /// <param name="clock">The LRU clock shared with the resident tier; a clock of its own when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">The options are invalid, or the disk tier is on without a 32-byte model identity.</exception>
-    public TokenPrefixCache(PrefixCacheOptions? options = null, byte[]? modelIdentity = null, ILogger? logger = null, IMeterFactory? meterFactory = null, LruClock? clock = null)
+    /// <exception cref="ArgumentException">The options are invalid, or the disk tier is on without an identity.</exception>
+    public TokenPrefixCache(PrefixCacheOptions? options = null, PrefixCacheIdentity? identity = null, ILogger? logger = null, IMeterFactory? meterFactory = null, LruClock? clock = null)
     {
         _clock = clock ?? new LruClock();
         _options = options?.Clone() ?? new PrefixCacheOptions();
@@ -51,12 +51,12 @@ internal sealed class TokenPrefixCache : IPrefixCache, ISavedStateTier, IDisposa
         _metrics = new PrefixCacheMetrics(() => Volatile.Read(ref _bytesHeld) + (ResidentTier?.BytesHeld ?? 0), meterFactory);
         if (_options.DiskDirectory is { } directory)
         {
-            if (modelIdentity is not { Length: 32 })
+            if (identity is null)
             {
-                throw new ArgumentException("The disk tier needs the 32-byte identity of the model its states belong to.", nameof(modelIdentity));
+                throw new ArgumentException("The disk tier needs the identity of the model its states belong to.", nameof(identity));
             }
 
-            _disk = new PrefixDiskTier(directory, modelIdentity, _logger);
+            _disk = new PrefixDiskTier(directory, identity, _logger);
             lock (_gate)
             {
                 foreach (var file in _disk.Open())
@@ -73,6 +73,9 @@ internal sealed class TokenPrefixCache : IPrefixCache, ISavedStateTier, IDisposa
             }
         }
     }
+
+    /// <summary>Gets the identity the disk tier's files are tied to; <see langword="null"/> without a disk tier.</summary>
+    public PrefixCacheIdentity? DiskIdentity => _disk?.Identity;
 
     /// <summary>Gets the options in force.</summary>
     public PrefixCacheOptions Options => _options.Clone();
@@ -476,7 +479,8 @@ internal sealed class TokenPrefixCache : IPrefixCache, ISavedStateTier, IDisposa
         var bytes = _disk?.TryRead(node.DiskFile!, PrefixScope.FromHash(Convert.FromHexString(node.ScopeId)), node.PathTokens());
         if (bytes is null)
         {
-            // The file failed a check and was deleted; forget it and let the caller look again.
+            // The file failed a check and was deleted (or, whole but of another identity, left alone); forget it and let
+            // the caller look again.
             _diskBytes -= node.DiskBytes;
             _diskEntries.Remove(node);
             node.DiskFile = null;

@@ -166,18 +166,31 @@ public sealed partial class HostileInputTests
         using var root = new DiskTierFolder();
         var ours = Identity(1);
         var theirs = Identity(1, adapters: 2);
-        var tier = new PrefixDiskTier(root.Path, ours, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        tier.Open();
-        var path = tier.PathFor(s_tenant, Run(1, 10));
-        PrefixStateFile.Write(path, PrefixDiskTier.TemporaryPathFor(path), theirs, s_tenant, Run(1, 10), new FakeStatePayload("theirs").Bytes);
         var logger = new CapturingLogger();
+        using var cache = new TokenPrefixCache(Options(maxBytes: 150, disk: root.Path), ours, logger);
+        SpillTwo(cache, "ours");
+        var path = Assert.Single(Directory.GetFiles(root.Path));
 
-        using var cache = new TokenPrefixCache(Options(disk: root.Path), ours, logger);
+        // Another generator's whole file lands under the name this cache indexed (before the identity was in the
+        // name, any two generators saving the same prompt did this): the lookup must neither restore nor delete it.
+        PrefixStateFile.Write(path, PrefixDiskTier.TemporaryPathFor(path), theirs, s_tenant, Run(1, 10), new FakeStatePayload("theirs").Bytes);
+        var restores = 0;
 
-        Assert.False(cache.Lookup(Concat(Run(1, 10), Run(9000, 3)), s_tenant).IsHit);
+        var lookup = cache.Acquire(Concat(Run(1, 10), Run(9000, 3)), s_tenant, 0, (_, _, _) => ++restores > 0);
+
+        Assert.False(lookup.IsHit);
+        Assert.Equal(0, restores);
         Assert.True(File.Exists(path));
+        Assert.Equal(0, cache.Statistics.DiskEntries);
         Assert.Contains(logger.Warnings, w => w.Contains("its LoRA adapters identity is not this cache's", StringComparison.Ordinal)
             && w.Contains("left in place", StringComparison.Ordinal));
+
+        // On the next start the file is checked whole, found intact, and again left alone.
+        var restartLogger = new CapturingLogger();
+        using var restarted = new TokenPrefixCache(Options(maxBytes: 150, disk: root.Path), ours, restartLogger);
+        Assert.True(File.Exists(path));
+        Assert.Equal(0, restarted.Statistics.DiskEntries);
+        Assert.Contains(restartLogger.Warnings, w => w.Contains("left in place", StringComparison.Ordinal));
     }
 
     [Fact]

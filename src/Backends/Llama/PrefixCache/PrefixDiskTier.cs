@@ -88,8 +88,9 @@ internal sealed class PrefixDiskTier(string directory, PrefixCacheIdentity ident
                     (foreign, reason) = (false, reason + ", and its checksum does not match (corrupted)");
                 }
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // Unreadable under this identity's name (gone meanwhile, or another user's 0600 file): not usable.
                 (sound, scope, tokens, reason) = (false, default, [], ex.Message);
             }
 

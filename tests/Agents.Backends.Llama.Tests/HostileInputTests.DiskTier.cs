@@ -305,6 +305,34 @@ public sealed partial class HostileInputTests
         }
     }
 
+    [Fact]
+    public void DiskTier_ModelFileGoneAfterLoad_GeneratorThrowsModelLoadException()
+    {
+        using var root = new DiskTierFolder();
+        var copy = Path.Combine(root.Path, "loaded-then-removed.gguf");
+        File.Copy(TestModel.Path, copy);
+        var options = DiskTierModelOptions(null);
+        options.ModelPath = copy;
+        options.PrefixCache = new PrefixCacheOptions { DiskDirectory = Path.Combine(root.Path, "kv") };
+        using var model = LlamaModel.Load(options);
+
+        if (OperatingSystem.IsWindows())
+        {
+            // A mapped file cannot be deleted there, so the identity is always computed from the file that was loaded.
+            Assert.Throws<IOException>(() => File.Delete(copy));
+            using var generator = new LlamaGenerator(model);
+            Assert.NotNull(generator.GetService<IPrefixCache>());
+            return;
+        }
+
+        File.Delete(copy);
+
+        var error = Assert.Throws<ModelLoadException>(() => new LlamaGenerator(model));
+
+        Assert.Equal(copy, error.Path);
+        Assert.Contains("prefix cache's disk files", error.Reason, StringComparison.Ordinal);
+    }
+
     private static LlamaModelOptions DiskTierModelOptions(string? adapter)
     {
         var options = GeneratorFixture.CreateOptions();

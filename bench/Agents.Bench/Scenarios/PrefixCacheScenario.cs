@@ -38,14 +38,19 @@ internal sealed class PrefixCacheScenario : IBenchmarkScenario
 
         var options = new LlamaModelOptions
         {
-            ModelPath = modelPath,
-            ContextSize = prefixTokens + (turns * (turnTokens + CompletionTokens + 32)) + 256,
-            ChatTemplateFallback = LlamaChatFormats.ChatML,
-            MaxConcurrentSequences = 1,
-            Threads = Environment.ProcessorCount,
-
+            Load =
+            {
+                ModelPath = modelPath,
+                ContextSize = prefixTokens + (turns * (turnTokens + CompletionTokens + 32)) + 256,
+                ChatTemplateFallback = LlamaChatFormats.ChatML,
+                Threads = Environment.ProcessorCount,
+            },
+            Scheduling =
+            {
+                MaxConcurrentSequences = 1,
+            },
             // The cache's own setting (exact reuse), for both sides: the figures measure the cache, not the attention kernel.
-            FlashAttention = false,
+            FlashAttention = false,,
         };
         var withCache = options.Clone();
         withCache.PrefixCache = new PrefixCacheOptions();

@@ -5,7 +5,7 @@ namespace Agents.Backends.Llama.Tests.Embeddings;
 
 public sealed class LlamaEmbeddingGeneratorTests : IDisposable
 {
-    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, Threads = 2 });
+    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, Threads = 2 } });
 
     public void Dispose() => _model.Dispose();
 

@@ -23,7 +23,7 @@ public sealed class LlamaEmbeddingOptions
     [Range(1, 1 << 20)]
     public int MaxBatchSize { get; set; } = 1024;
 
-    /// <summary>Gets or sets the CPU threads used; <see langword="null"/>: the model's <see cref="LlamaModelOptions.Threads"/>.</summary>
+    /// <summary>Gets or sets the CPU threads used; <see langword="null"/>: the model's <see cref="LlamaLoadOptions.Threads"/>.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }
 

@@ -25,6 +25,18 @@ public sealed class LlamaEmbeddingGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void Constructor_SeveralBadOptions_OneArgumentExceptionNamingEach()
+    {
+        var options = new LlamaEmbeddingOptions { Pooling = (LlamaEmbeddingPooling)99, MaxInputTokens = 1 };
+
+        var ex = Assert.Throws<ArgumentException>(() => new LlamaEmbeddingGenerator(_model, options));
+
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains("Pooling: Unknown pooling 99.", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxInputTokens:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GenerateAsync_SameInputTwice_GivesIdenticalVectors()
     {
         using var generator = new LlamaEmbeddingGenerator(_model);

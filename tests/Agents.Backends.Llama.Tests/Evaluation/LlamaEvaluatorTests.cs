@@ -11,6 +11,16 @@ public sealed class LlamaEvaluatorTests : IDisposable
     public void Dispose() => _model.Dispose();
 
     [Fact]
+    public void Constructor_SeveralBadOptions_OneArgumentExceptionNamingEach()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new LlamaEvaluator(_model, new LlamaEvaluatorOptions { ContextSize = 1, Threads = 0 }));
+
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains("ContextSize:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Threads:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ComputePerplexityAsync_RandomTinyModel_IsOfTheOrderOfTheVocabularySize()
     {
         using var evaluator = new LlamaEvaluator(_model);

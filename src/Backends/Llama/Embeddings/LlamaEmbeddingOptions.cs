@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Agents.Backends.Llama;
 
 /// <summary>Options of <see cref="LlamaEmbeddingGenerator"/>.</summary>
-public sealed class LlamaEmbeddingOptions
+public sealed class LlamaEmbeddingOptions : IValidatableObject
 {
     /// <summary>Gets or sets how token states are pooled into one vector.</summary>
     /// <value><see cref="LlamaEmbeddingPooling.Mean"/>.</value>
@@ -30,4 +30,13 @@ public sealed class LlamaEmbeddingOptions
     /// <summary>Creates a copy, so a generator is unaffected by later changes.</summary>
     /// <returns>The copy.</returns>
     public LlamaEmbeddingOptions Clone() => (LlamaEmbeddingOptions)MemberwiseClone();
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(Pooling))
+        {
+            yield return new ValidationResult($"Unknown pooling {Pooling}.", [nameof(Pooling)]);
+        }
+    }
 }

@@ -55,16 +55,16 @@ public static class GeneratorHost
                 var modelPath = ModelLocator.Resolve(options.Model);
                 pipeline = builder.Services.AddLlamaGenerator(o =>
                 {
-                    o.ModelPath = modelPath;
-                    o.ContextSize = options.ContextSize;
-                    o.Threads = options.Threads;
+                    o.Load.ModelPath = modelPath;
+                    o.Load.ContextSize = options.ContextSize;
+                    o.Load.Threads = options.Threads;
 
                     // Used only when the model carries no chat template of its own (the tiny test model has none).
-                    o.ChatTemplateFallback = LlamaChatFormats.Llama2;
+                    o.Load.ChatTemplateFallback = LlamaChatFormats.Llama2;
 
                     // One conversation at a time: one sequence, and room for the beams asked for.
-                    o.MaxConcurrentSequences = 1;
-                    o.MaxBeamWidth = Math.Max(1, options.BeamWidth ?? 1);
+                    o.Scheduling.MaxConcurrentSequences = 1;
+                    o.Scheduling.MaxBeamWidth = Math.Max(1, options.BeamWidth ?? 1);
 
                     // --prefix-cache: reuse the evaluated KV state of the conversation so far on every new turn.
                     o.PrefixCache = options.PrefixCache ? new PrefixCacheOptions() : null;

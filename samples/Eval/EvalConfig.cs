@@ -214,9 +214,9 @@ public sealed class EvalConfig : IDisposable
                 services.AddLlamaGenerator(section.GetSection("llama"));
                 services.PostConfigure<Agents.Backends.Llama.LlamaModelOptions>(o =>
                 {
-                    if (!string.IsNullOrEmpty(o.ModelPath))
+                    if (!string.IsNullOrEmpty(o.Load.ModelPath))
                     {
-                        o.ModelPath = Path.GetFullPath(o.ModelPath, directory);
+                        o.Load.ModelPath = Path.GetFullPath(o.Load.ModelPath, directory);
                     }
                 });
                 break;

@@ -26,7 +26,7 @@ public static class PerplexityCommand
         }
 
         using var evaluator = new LlamaEvaluator(
-            new LlamaModelOptions { ModelPath = Path.GetFullPath(modelPath), ContextSize = contextSize },
+            new LlamaModelOptions { Load = { ModelPath = Path.GetFullPath(modelPath), ContextSize = contextSize } },
             new LlamaEvaluatorOptions { ContextSize = contextSize });
         PerplexityMetric metric;
         try

@@ -312,7 +312,7 @@ public sealed partial class HostileInputTests
         var copy = Path.Combine(root.Path, "loaded-then-removed.gguf");
         File.Copy(TestModel.Path, copy);
         var options = DiskTierModelOptions(null);
-        options.ModelPath = copy;
+        options.Load.ModelPath = copy;
         options.PrefixCache = new PrefixCacheOptions { DiskDirectory = Path.Combine(root.Path, "kv") };
         using var model = LlamaModel.Load(options);
 
@@ -336,12 +336,12 @@ public sealed partial class HostileInputTests
     private static LlamaModelOptions DiskTierModelOptions(string? adapter)
     {
         var options = GeneratorFixture.CreateOptions();
-        options.ContextSize = 1024;
-        options.MaxConcurrentSequences = 2;
-        options.FlashAttention = false;
+        options.Load.ContextSize = 1024;
+        options.Scheduling.MaxConcurrentSequences = 2;
+        options.Load.FlashAttention = false;
         if (adapter is not null)
         {
-            options.LoraAdapters = [new LlamaLoraAdapterOptions { Path = adapter }];
+            options.Load.LoraAdapters = [new LlamaLoraAdapterOptions { Path = adapter }];
         }
 
         return options;

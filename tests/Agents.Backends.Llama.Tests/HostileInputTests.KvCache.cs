@@ -40,9 +40,9 @@ public sealed partial class HostileInputTests
     public async Task PrefixCacheClear_RacingSharedPrefixRequests_NeverChangesOutput()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.ContextSize = 1024;
-        options.MaxConcurrentSequences = 4;
-        options.FlashAttention = false;
+        options.Load.ContextSize = 1024;
+        options.Scheduling.MaxConcurrentSequences = 4;
+        options.Load.FlashAttention = false;
         var withCache = options.Clone();
         withCache.PrefixCache = new PrefixCacheOptions { MinimumPrefixTokens = 4 };
         using var cached = new LlamaGenerator(withCache);

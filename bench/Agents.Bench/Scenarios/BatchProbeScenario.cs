@@ -24,7 +24,7 @@ internal sealed class BatchProbeScenario : IBenchmarkScenario
         var prompt = Statistics.IntOption(context, "--prompt", 25);
         var modelPath = await BenchmarkModel.EnsureQ8Async(context, cancellationToken);
         var flashAttention = Statistics.FlashAttentionOption(context);
-        using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = modelPath, Threads = threads, FlashAttention = flashAttention });
+        using var model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = modelPath, Threads = threads, FlashAttention = flashAttention } });
         var parameters = model.CreateContextParameters(Statistics.IntOption(context, "--kv-tokens", 2048), sequenceCount: 8);
         using var llama = model.CreateContext(parameters);
         var batch = new LLamaBatch();

@@ -34,14 +34,20 @@ internal sealed class ConcurrencyScenario : IBenchmarkScenario
 
         using var generator = new LlamaGenerator(new LlamaModelOptions
         {
-            ModelPath = modelPath,
-            ContextSize = contextSize,
-            KvCacheTokens = kvTokens,
-            Threads = threads,
-            MaxConcurrentSequences = 8,
-            MaxBeamWidth = 1,
-            ChatTemplateFallback = LlamaChatFormats.Llama2,
-            FlashAttention = flashAttention,
+            Load =
+            {
+                ModelPath = modelPath,
+                ContextSize = contextSize,
+                Threads = threads,
+                ChatTemplateFallback = LlamaChatFormats.Llama2,
+                FlashAttention = flashAttention,
+            },
+            Scheduling =
+            {
+                KvCacheTokens = kvTokens,
+                MaxConcurrentSequences = 8,
+                MaxBeamWidth = 1,
+            },
         });
 
         // The ceiling: a second context over the same weights, as large and with the same settings as the generator's.

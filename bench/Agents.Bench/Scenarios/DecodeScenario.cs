@@ -32,12 +32,18 @@ internal sealed class DecodeScenario : IBenchmarkScenario
 
         using var generator = new LlamaGenerator(new LlamaModelOptions
         {
-            ModelPath = modelPath,
-            ContextSize = ContextSize,
-            Threads = threads,
-            MaxConcurrentSequences = 1,
-            MaxBeamWidth = 1,
-            ChatTemplateFallback = LlamaChatFormats.Llama2,
+            Load =
+            {
+                ModelPath = modelPath,
+                ContextSize = ContextSize,
+                Threads = threads,
+                ChatTemplateFallback = LlamaChatFormats.Llama2,
+            },
+            Scheduling =
+            {
+                MaxConcurrentSequences = 1,
+                MaxBeamWidth = 1,
+            },
         });
         var model = generator.GetService<LlamaModel>()!;
         using var rawContext = model.CreateContext(model.CreateContextParameters(ContextSize));

@@ -61,7 +61,7 @@ internal sealed class PrefixCacheProbeScenario : IBenchmarkScenario
 
         public Probe(string path, bool flashAttention, int contextSize)
         {
-            _model = LlamaModel.Load(new LlamaModelOptions { ModelPath = path, FlashAttention = flashAttention, Threads = Environment.ProcessorCount });
+            _model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = path, FlashAttention = flashAttention, Threads = Environment.ProcessorCount } });
             _context = _model.CreateContext(_model.CreateContextParameters(Math.Max(contextSize, 512), sequenceCount: 2));
         }
 

@@ -38,14 +38,20 @@ internal sealed class PrefixCacheScenario : IBenchmarkScenario
 
         var options = new LlamaModelOptions
         {
-            ModelPath = modelPath,
-            ContextSize = prefixTokens + (turns * (turnTokens + CompletionTokens + 32)) + 256,
-            ChatTemplateFallback = LlamaChatFormats.ChatML,
-            MaxConcurrentSequences = 1,
-            Threads = Environment.ProcessorCount,
+            Load =
+            {
+                ModelPath = modelPath,
+                ContextSize = prefixTokens + (turns * (turnTokens + CompletionTokens + 32)) + 256,
+                ChatTemplateFallback = LlamaChatFormats.ChatML,
+                Threads = Environment.ProcessorCount,
 
-            // The cache's own setting (exact reuse), for both sides: the figures measure the cache, not the attention kernel.
-            FlashAttention = false,
+                // The cache's own setting (exact reuse), for both sides: the figures measure the cache, not the attention kernel.
+                FlashAttention = false,
+            },
+            Scheduling =
+            {
+                MaxConcurrentSequences = 1,
+            },
         };
         var withCache = options.Clone();
         withCache.PrefixCache = new PrefixCacheOptions();
@@ -63,7 +69,7 @@ internal sealed class PrefixCacheScenario : IBenchmarkScenario
         var model = cold.GetService<LlamaModel>()!;
         using var rawContext = model.CreateContext(model.CreateContextParameters(model.ContextWindow));
         var raw = new RawPromptLoop(rawContext);
-        var formatter = ChatPromptFormatterFactory.Create(model.Weights, model.Info, options)!;
+        var formatter = ChatPromptFormatterFactory.Create(model.Weights, model.Info, options.Load)!;
         var rawTokenizer = new LlamaTokenizer(model.Weights);
         LLama.Native.LLamaToken[] PromptOf(IReadOnlyList<Message> messages) =>
             rawTokenizer.TokenizeNative(formatter.Format(messages), addBos: true, parseSpecial: true);
@@ -148,7 +154,7 @@ internal sealed class PrefixCacheScenario : IBenchmarkScenario
 
         // For reference: what a cold request costs with flash attention on, the default when the cache is off.
         var flashOptions = options.Clone();
-        flashOptions.FlashAttention = true;
+        flashOptions.Load.FlashAttention = true;
         var flashTtft = new List<double>();
         using (var flash = new LlamaGenerator(flashOptions))
         {
@@ -192,7 +198,7 @@ internal sealed class PrefixCacheScenario : IBenchmarkScenario
             ["cache_hit_tokens"] = stats.HitTokens,
             ["cache_bytes_held"] = stats.BytesHeld,
             ["flash_attention"] = options.UsesFlashAttention,
-            ["threads"] = options.Threads,
+            ["threads"] = options.Load.Threads,
             ["model"] = $"{Path.GetFileName(modelPath)}, {cold.ModelInfo.ParameterCount / 1e6:F0}M parameters",
             ["load_average"] = DecodeScenario.LoadAverage(),
         };

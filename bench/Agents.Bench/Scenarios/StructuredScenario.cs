@@ -55,11 +55,17 @@ internal sealed class StructuredScenario : IBenchmarkScenario
     {
         using var generator = new LlamaGenerator(new LlamaModelOptions
         {
-            ModelPath = TestModel.Path,
-            ContextSize = 1024,
-            Threads = 2,
-            MaxConcurrentSequences = 8,
-            ChatTemplateFallback = LlamaChatFormats.ChatML,
+            Load =
+            {
+                ModelPath = TestModel.Path,
+                ContextSize = 1024,
+                Threads = 2,
+                ChatTemplateFallback = LlamaChatFormats.ChatML,
+            },
+            Scheduling =
+            {
+                MaxConcurrentSequences = 8,
+            },
             StructuredOutput = new JsonGrammarOptions { DefaultMaxStringLength = 16, DefaultMaxItems = 4, MaxFreeFormDepth = 2 },
         });
         var attempts = 0;
@@ -116,12 +122,18 @@ internal sealed class StructuredScenario : IBenchmarkScenario
         var modelPath = await BenchmarkModel.EnsureQ8Async(context, cancellationToken);
         using var generator = new LlamaGenerator(new LlamaModelOptions
         {
-            ModelPath = modelPath,
-            ContextSize = 1024,
-            Threads = 2,
-            MaxConcurrentSequences = 1,
-            MaxBeamWidth = 1,
-            ChatTemplateFallback = LlamaChatFormats.Llama2,
+            Load =
+            {
+                ModelPath = modelPath,
+                ContextSize = 1024,
+                Threads = 2,
+                ChatTemplateFallback = LlamaChatFormats.Llama2,
+            },
+            Scheduling =
+            {
+                MaxConcurrentSequences = 1,
+                MaxBeamWidth = 1,
+            },
             StructuredOutput = new JsonGrammarOptions { DefaultMaxStringLength = 32, DefaultMaxItems = 4 },
         });
         var schemas = OverheadSchemas.Select(n => JsonDocument.Parse(StructuredSchemaCorpus.Schemas.Single(s => s.Name == n).Schema).RootElement.Clone()).ToList();

@@ -1,4 +1,5 @@
 using Agents.Backends.Llama;
+using Agents.Configuration;
 using Agents.Rag;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,12 +53,13 @@ internal static class ModelConfiguration
 
             builder.Services.AddLlamaGenerator(o =>
             {
-                configuration.GetSection("Agents:Llama").Bind(o);
-                o.ModelPath = model;
-                o.ContextSize ??= 4096;
+                // OptionsBinder, not section.Bind: the flat keys (ModelPath, MaxConcurrentSequences, …) fill the Load and Scheduling sections.
+                OptionsBinder.Bind(configuration.GetSection("Agents:Llama"), o);
+                o.Load.ModelPath = model;
+                o.Load.ContextSize ??= 4096;
 
                 // Used only when the GGUF carries no chat template of its own.
-                o.ChatTemplateFallback ??= LlamaChatFormats.ChatML;
+                o.Load.ChatTemplateFallback ??= LlamaChatFormats.ChatML;
             }).UseRetrieval(search.Retriever, o => Configure(o, command, search));
         }
         else if (command.Backend == "openai")

@@ -26,7 +26,10 @@ public static class OptionsRegistrationExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         name ??= Options.Options.DefaultName;
-        var builder = services.AddOptions<TOptions>(name).Bind(section, o => o.ErrorOnUnknownConfiguration = false);
+        // OptionsBinder also fills the sections marked [FlattenedSection] from this section's keys; the change-token source
+        // is what OptionsBuilder.Bind would register, so reloaded configuration still reaches IOptionsMonitor.
+        var builder = services.AddOptions<TOptions>(name).Configure(o => OptionsBinder.Bind(section, o));
+        services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(name, section));
         services.AddSingleton<IValidateOptions<TOptions>>(new ConfigurationKeyValidator<TOptions>(name, (section as IConfigurationSection)?.Path, section));
         return builder.ValidateOnStart();
     }

@@ -7,7 +7,8 @@ namespace Agents.Configuration;
 /// <summary>
 /// The one way options are checked in this SDK: data annotations and <see cref="IValidatableObject"/> on the options
 /// and on their nested sections (properties whose type is a class of the same assembly), every failure reported
-/// under its configuration key (<c>Agents:Llama:Scheduling:MaxBatch</c>), all of them at once.
+/// under its configuration key (<c>Agents:Llama:PrefixCache:MaxBytes</c>; a <see cref="FlattenedSectionAttribute"/> section's
+/// under its parent's, <c>Agents:Llama:MaxConcurrentSequences</c>), all of them at once.
 /// <see cref="ConfigurationKeyValidator{TOptions}"/> uses it at start-up; constructors taking options in code use
 /// <see cref="ThrowIfInvalid{TOptions}(TOptions, string?)"/>.
 /// </summary>
@@ -48,7 +49,20 @@ public static class OptionsValidator
     private static void Collect(object options, string? path, Assembly home, List<string> errors, int depth)
     {
         var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        var context = new ValidationContext(options);
+        if (!Validator.TryValidateObject(options, context, results, validateAllProperties: true) && options is IValidatableObject validatable)
+        {
+            // The Validator skips IValidatableObject.Validate once an attribute failed; run it anyway (adding only what is
+            // not listed yet, in case it did run), so one pass lists every bad key instead of one fix at a time.
+            foreach (var result in validatable.Validate(context) ?? [])
+            {
+                if (!results.Exists(r => r.ErrorMessage == result.ErrorMessage && r.MemberNames.SequenceEqual(result.MemberNames)))
+                {
+                    results.Add(result);
+                }
+            }
+        }
+
         foreach (var result in results)
         {
             var members = result.MemberNames.Any() ? result.MemberNames : [string.Empty];
@@ -73,7 +87,8 @@ public static class OptionsValidator
 
             if (property.GetValue(options) is { } section)
             {
-                Collect(section, Key(path, property.Name), home, errors, depth + 1);
+                // A flattened section's keys sit beside its parent's (Agents:Llama:ModelPath, not Agents:Llama:Load:ModelPath).
+                Collect(section, OptionsBinder.IsFlattened(property) ? path : Key(path, property.Name), home, errors, depth + 1);
             }
         }
     }

@@ -8,7 +8,8 @@ namespace Agents.Configuration;
 
 /// <summary>
 /// Finds the keys under a configuration section that no property of the options type binds (a typo such as
-/// <c>Agents:OpenAI:Modle</c>), which the configuration binder would otherwise ignore without a word.
+/// <c>Agents:OpenAI:Modle</c>), which the configuration binder would otherwise ignore without a word. The settings of a
+/// <see cref="FlattenedSectionAttribute"/> section are known at their parent's level, and the section's own name is not.
 /// </summary>
 public static class UnknownConfigurationKeys
 {
@@ -83,6 +84,15 @@ public static class UnknownConfigurationKeys
     private static Dictionary<string, PropertyInfo> BindableProperties(Type type)
     {
         var properties = new Dictionary<string, PropertyInfo>(StringComparer.OrdinalIgnoreCase);
+        AddBindableProperties(type, properties, depth: 0);
+        return properties;
+    }
+
+    // A flattened section contributes its own settings at this level instead of a key named after itself.
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Options types are bound by the reflection-based configuration binder anyway.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Options types are bound by the reflection-based configuration binder anyway.")]
+    private static void AddBindableProperties(Type type, Dictionary<string, PropertyInfo> properties, int depth)
+    {
         for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
         {
             foreach (var property in current.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
@@ -92,12 +102,16 @@ public static class UnknownConfigurationKeys
                     continue;
                 }
 
+                if (OptionsBinder.IsFlattened(property) && depth < 4)
+                {
+                    AddBindableProperties(property.PropertyType, properties, depth + 1);
+                    continue;
+                }
+
                 var name = property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
                 properties.TryAdd(name, property);
             }
         }
-
-        return properties;
     }
 
     private static bool IsLeaf(Type type) =>

@@ -6,6 +6,7 @@ using Agents.Backends.Llama.KvCache;
 using Agents.Backends.Llama.PrefixCache;
 using Agents.Backends.Llama.Scheduling;
 using Agents.Backends.Llama.Tokenization;
+using Agents.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,8 +21,8 @@ namespace Agents.Backends.Llama;
 /// <para>
 /// Thread-safe: any number of calls may run at once. A scheduler thread owns the generator's llama.cpp context and
 /// decodes every active request in one batch per step (continuous batching); requests beyond
-/// <see cref="LlamaModelOptions.MaxConcurrentSequences"/> wait in a queue of at most
-/// <see cref="LlamaModelOptions.MaxQueueLength"/>, beyond which calls fail with <see cref="RateLimitedException"/>.
+/// <see cref="LlamaSchedulingOptions.MaxConcurrentSequences"/> wait in a queue of at most
+/// <see cref="LlamaSchedulingOptions.MaxQueueLength"/>, beyond which calls fail with <see cref="RateLimitedException"/>.
 /// </para>
 /// <para>
 /// Cancelling a call throws <see cref="OperationCanceledException"/> at once and frees its sequence at the next decode
@@ -97,16 +98,17 @@ public sealed partial class LlamaGenerator : IGenerator
             Validate(options);
             var weights = model.Weights;
             _tokenizer = new LlamaTokenizer(weights);
-            _formatter = ChatPromptFormatterFactory.Create(weights, model.Info, options);
-            _promptBuilder = new PromptBuilder(_formatter, _tokenizer, model.ContextWindow, options.ContextOverflowPolicy);
-            lora = LoraAdapterSet.Load(weights, options.LoraAdapters);
+            _formatter = ChatPromptFormatterFactory.Create(weights, model.Info, options.Load);
+            _promptBuilder = new PromptBuilder(_formatter, _tokenizer, model.ContextWindow, options.Scheduling.ContextOverflowPolicy);
+            lora = LoraAdapterSet.Load(weights, options.Load.LoraAdapters);
             // llama.cpp allows 256 sequence ids. With the configured cache on, the last is the cache's scratch sequence, taken
             // from the scheduler's pool rather than added: one more sequence id in the context (18 against 17) measured 13%
             // slower prompt evaluation on the benchmark model, for every request.
             var ownsCache = savedStates is null && options.PrefixCache is not null;
-            var contextSequences = Math.Min(256, options.MaxConcurrentSequences + (2 * options.MaxBeamWidth));
+            var scheduling = options.Scheduling;
+            var contextSequences = Math.Min(256, scheduling.MaxConcurrentSequences + (2 * scheduling.MaxBeamWidth));
             var sequences = ownsCache ? contextSequences - 1 : contextSequences;
-            var kvTokens = options.KvCacheTokens ?? DefaultKvCacheTokens(model, options.MaxConcurrentSequences);
+            var kvTokens = scheduling.KvCacheTokens ?? DefaultKvCacheTokens(model, scheduling.MaxConcurrentSequences);
             var context = model.CreateContext(model.CreateContextParameters(Math.Max(kvTokens, model.ContextWindow), contextSequences));
             KvCachePolicy? kv = null;
             try
@@ -135,7 +137,7 @@ public sealed partial class LlamaGenerator : IGenerator
                     InlineSpills = !ownsCache,
                 };
                 kv = new KvCachePolicy(new LlamaKvStore(context), settings, savedStates ?? NoSavedStates.Instance, resident, _logger);
-                _scheduler = new BatchScheduler(context, options, kv, _logger);
+                _scheduler = new BatchScheduler(context, scheduling, kv, _logger);
             }
             catch
             {
@@ -295,17 +297,8 @@ public sealed partial class LlamaGenerator : IGenerator
         return LlamaModel.Load(options, loggerFactory ?? NullLoggerFactory.Instance);
     }
 
-    private static void Validate(LlamaModelOptions options)
-    {
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
-            options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new ArgumentException(
-                "Invalid LlamaModelOptions: " + string.Join("; ", results.Select(r => $"{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}")),
-                nameof(options));
-        }
-    }
+    // Every section at once, each failure under its key (the keys configuration binds: ModelPath, PrefixCache:MaxBytes).
+    private static void Validate(LlamaModelOptions options) => OptionsValidator.ThrowIfInvalid(options, nameof(options));
 
     private SequenceJob Prepare(GenerationRequest request, bool bufferUpdates, CancellationToken cancellationToken)
     {
@@ -338,10 +331,10 @@ public sealed partial class LlamaGenerator : IGenerator
             };
         }
 
-        if (decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > _model.Options.MaxBeamWidth)
+        if (decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > _model.Options.Scheduling.MaxBeamWidth)
         {
             throw new InvalidRequestException(
-                $"A beam width of {decoding.BeamWidth} is over this generator's MaxBeamWidth of {_model.Options.MaxBeamWidth}.")
+                $"A beam width of {decoding.BeamWidth} is over this generator's MaxBeamWidth of {_model.Options.Scheduling.MaxBeamWidth}.")
             {
                 Provider = ProviderName,
                 Parameter = "BeamWidth",
@@ -373,7 +366,7 @@ public sealed partial class LlamaGenerator : IGenerator
             PrefixScope = ScopeOf(options.CacheHint),
             CancellationToken = cancellationToken,
             BufferUpdates = bufferUpdates,
-            StreamFlushInterval = _model.Options.StreamFlushInterval,
+            StreamFlushInterval = _model.Options.Scheduling.StreamFlushInterval,
             Grammar = grammar,
         };
         SequenceJob job = decoding.Kind == DecodingKind.Beam && decoding.BeamWidth > 1

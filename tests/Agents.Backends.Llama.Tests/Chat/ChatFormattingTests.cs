@@ -82,20 +82,17 @@ public sealed class ChatFormattingTests
     [Fact]
     public void Options_UnknownFallback_FailsValidation()
     {
-        var options = new LlamaModelOptions { ModelPath = "x.gguf", ChatTemplateFallback = "klingon" };
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var options = new LlamaModelOptions { Load = { ModelPath = "x.gguf", ChatTemplateFallback = "klingon" } };
+        var errors = Agents.Configuration.OptionsValidator.GetErrors(options, "Agents:Llama");
 
-        var valid = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
-            options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true);
-
-        Assert.False(valid);
-        Assert.Contains(results, r => r.MemberNames.Contains("ChatTemplateFallback"));
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Agents:Llama:ChatTemplateFallback: Unknown chat template 'klingon'", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Generator_ModelWithoutTemplateAndNoFallback_RefusesWithClearError()
     {
-        using var generator = new LlamaGenerator(new LlamaModelOptions { ModelPath = TestModel.Path, ContextSize = 256, MaxConcurrentSequences = 1 });
+        using var generator = new LlamaGenerator(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, ContextSize = 256 }, Scheduling = { MaxConcurrentSequences = 1 } });
 
         var ex = await Assert.ThrowsAsync<InvalidRequestException>(() => generator.GenerateAsync("Hi"));
 
@@ -111,7 +108,16 @@ public sealed class ChatFormattingTests
         {
             using var generator = new LlamaGenerator(new LlamaModelOptions
             {
-                ModelPath = TestModel.Path, ContextSize = 256, MaxConcurrentSequences = 1, ChatTemplateFallback = name,
+                Load =
+                {
+                    ModelPath = TestModel.Path,
+                    ContextSize = 256,
+                    ChatTemplateFallback = name,
+                },
+                Scheduling =
+                {
+                    MaxConcurrentSequences = 1,
+                },
             });
             var result = await generator.GenerateAsync("Hi", new GenerationOptions { MaxTokens = 1 });
             counts.Add(result.Usage!.PromptTokens);

@@ -28,8 +28,8 @@ public sealed class ModelChatTemplateTests : IDisposable
 
     private static async Task<int> PromptTokensAsync(LlamaModelOptions options)
     {
-        options.ContextSize = 256;
-        options.MaxConcurrentSequences = 1;
+        options.Load.ContextSize = 256;
+        options.Scheduling.MaxConcurrentSequences = 1;
         using var generator = new LlamaGenerator(options);
         var request = new GenerationRequest([Message.System("Be brief."), Message.User("Hi there")], new GenerationOptions { MaxTokens = 1 });
         return (await generator.GenerateAsync(request)).Usage!.PromptTokens;
@@ -39,13 +39,13 @@ public sealed class ModelChatTemplateTests : IDisposable
     public async Task ModelTemplate_IsUsedThroughLlamaCpp_AndMatchesTheEquivalentFallback()
     {
         var path = ModelWithTemplate(ChatMLJinja);
-        using (var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = path }))
+        using (var model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = path } }))
         {
             Assert.True(model.Info.HasChatTemplate);
         }
 
-        var viaModel = await PromptTokensAsync(new LlamaModelOptions { ModelPath = path });
-        var viaFallback = await PromptTokensAsync(new LlamaModelOptions { ModelPath = TestModel.Path, ChatTemplateFallback = "chatml" });
+        var viaModel = await PromptTokensAsync(new LlamaModelOptions { Load = { ModelPath = path } });
+        var viaFallback = await PromptTokensAsync(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, ChatTemplateFallback = "chatml" } });
 
         Assert.Equal(viaFallback, viaModel);
     }
@@ -55,13 +55,18 @@ public sealed class ModelChatTemplateTests : IDisposable
     {
         var path = ModelWithTemplate(Phi3Jinja);
 
-        var own = await PromptTokensAsync(new LlamaModelOptions { ModelPath = path });
-        var phi3Fallback = await PromptTokensAsync(new LlamaModelOptions { ModelPath = TestModel.Path, ChatTemplateFallback = "phi3" });
+        var own = await PromptTokensAsync(new LlamaModelOptions { Load = { ModelPath = path } });
+        var phi3Fallback = await PromptTokensAsync(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, ChatTemplateFallback = "phi3" } });
         var overridden = await PromptTokensAsync(new LlamaModelOptions
         {
-            ModelPath = path, ChatTemplateFallback = "chatml", OverrideModelChatTemplate = true,
+            Load =
+            {
+                ModelPath = path,
+                ChatTemplateFallback = "chatml",
+                OverrideModelChatTemplate = true,
+            },
         });
-        var chatml = await PromptTokensAsync(new LlamaModelOptions { ModelPath = TestModel.Path, ChatTemplateFallback = "chatml" });
+        var chatml = await PromptTokensAsync(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, ChatTemplateFallback = "chatml" } });
 
         Assert.Equal(phi3Fallback, own);
         Assert.Equal(chatml, overridden);

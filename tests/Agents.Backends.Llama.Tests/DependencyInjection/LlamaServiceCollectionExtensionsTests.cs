@@ -87,7 +87,7 @@ public sealed class LlamaServiceCollectionExtensionsTests
     public void AddLlamaGenerator_InCode_ValidatesToo()
     {
         var services = new ServiceCollection();
-        services.AddLlamaGenerator(o => o.MaxConcurrentSequences = 0);
+        services.AddLlamaGenerator(o => o.Scheduling.MaxConcurrentSequences = 0);
 
         var ex = ResolveFails(services);
 

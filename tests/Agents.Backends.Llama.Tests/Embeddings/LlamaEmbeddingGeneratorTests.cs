@@ -5,7 +5,7 @@ namespace Agents.Backends.Llama.Tests.Embeddings;
 
 public sealed class LlamaEmbeddingGeneratorTests : IDisposable
 {
-    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, Threads = 2 });
+    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, Threads = 2 } });
 
     public void Dispose() => _model.Dispose();
 
@@ -22,6 +22,18 @@ public sealed class LlamaEmbeddingGeneratorTests : IDisposable
         Assert.All(vector, v => Assert.True(float.IsFinite(v)));
         Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 4);
         Assert.True(embeddings.Usage!.InputTokenCount > 1);
+    }
+
+    [Fact]
+    public void Constructor_SeveralBadOptions_OneArgumentExceptionNamingEach()
+    {
+        var options = new LlamaEmbeddingOptions { Pooling = (LlamaEmbeddingPooling)99, MaxInputTokens = 1 };
+
+        var ex = Assert.Throws<ArgumentException>(() => new LlamaEmbeddingGenerator(_model, options));
+
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains("Pooling: Unknown pooling 99.", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxInputTokens:", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,9 +6,19 @@ public sealed class LlamaEvaluatorTests : IDisposable
 {
     private const string Text = "The capital of France is Paris. It is known for the Eiffel Tower, museums and cafes along the river Seine.";
 
-    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256 });
+    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256 } });
 
     public void Dispose() => _model.Dispose();
+
+    [Fact]
+    public void Constructor_SeveralBadOptions_OneArgumentExceptionNamingEach()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new LlamaEvaluator(_model, new LlamaEvaluatorOptions { ContextSize = 1, Threads = 0 }));
+
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains("ContextSize:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Threads:", ex.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task ComputePerplexityAsync_RandomTinyModel_IsOfTheOrderOfTheVocabularySize()
@@ -39,7 +49,7 @@ public sealed class LlamaEvaluatorTests : IDisposable
     [Fact]
     public async Task ComputePerplexityAsync_SmallBatches_GiveSameScoresAsOneBatch()
     {
-        using var smallBatchModel = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256, BatchSize = 8, UBatchSize = 8 });
+        using var smallBatchModel = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256, BatchSize = 8, UBatchSize = 8 } });
         using var whole = new LlamaEvaluator(_model);
         using var pieces = new LlamaEvaluator(smallBatchModel);
         var one = await whole.ComputePerplexityAsync(Text);

@@ -34,8 +34,8 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
     public async Task GenerateAsync_DropOldestTurnsPolicy_KeepsSystemPromptAndFits()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.ContextOverflowPolicy = ContextOverflowPolicy.DropOldestTurns;
-        options.MaxConcurrentSequences = 2;
+        options.Scheduling.ContextOverflowPolicy = ContextOverflowPolicy.DropOldestTurns;
+        options.Scheduling.MaxConcurrentSequences = 2;
         using var generator = new LlamaGenerator(options);
         var messages = new List<Message> { Message.System("You are terse.") };
         for (var i = 0; i < 12; i++)
@@ -102,8 +102,8 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
     public async Task Submit_QueueFull_ThrowsRateLimited()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.MaxConcurrentSequences = 1;
-        options.MaxQueueLength = 0;
+        options.Scheduling.MaxConcurrentSequences = 1;
+        options.Scheduling.MaxQueueLength = 0;
         using var generator = new LlamaGenerator(options);
         using var cts = new CancellationTokenSource();
         var running = generator.GenerateAsync("long", new GenerationOptions { MaxTokens = 400 }, cts.Token);
@@ -130,7 +130,7 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
     public void Constructor_MissingLoraAdapter_ThrowsModelLoadException()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.LoraAdapters = [new LlamaLoraAdapterOptions { Path = "/nonexistent/adapter.gguf", Scale = 0.5f }];
+        options.Load.LoraAdapters = [new LlamaLoraAdapterOptions { Path = "/nonexistent/adapter.gguf", Scale = 0.5f }];
 
         var ex = Assert.Throws<ModelLoadException>(() => new LlamaGenerator(options));
 
@@ -141,7 +141,7 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
     public void Constructor_ModelFileAsLoraAdapter_ThrowsModelLoadExceptionWithNativeReason()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.LoraAdapters = [new LlamaLoraAdapterOptions { Path = TestModel.Path }];
+        options.Load.LoraAdapters = [new LlamaLoraAdapterOptions { Path = TestModel.Path }];
 
         var ex = Assert.Throws<ModelLoadException>(() => new LlamaGenerator(options));
 
@@ -152,11 +152,11 @@ public sealed class ContextAndValidationTests(GeneratorFixture fixture) : IClass
     public void Constructor_InvalidOptions_ThrowsListingTheProblems()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.ChatTemplateFallback = "klingon";
-        options.UBatchSize = 1024;
-        options.MaxConcurrentSequences = 64;
-        options.MaxBeamWidth = 16;
-        options.StreamFlushInterval = TimeSpan.FromSeconds(5);
+        options.Load.ChatTemplateFallback = "klingon";
+        options.Load.UBatchSize = 1024;
+        options.Scheduling.MaxConcurrentSequences = 64;
+        options.Scheduling.MaxBeamWidth = 16;
+        options.Scheduling.StreamFlushInterval = TimeSpan.FromSeconds(5);
 
         var ex = Assert.Throws<ArgumentException>(() => new LlamaGenerator(options));
 

@@ -11,10 +11,10 @@ public sealed class LoraAdapterTests : IDisposable
     private static async Task<string> GreedyAsync(float? scale, string? adapterPath)
     {
         var options = GeneratorFixture.CreateOptions();
-        options.MaxConcurrentSequences = 1;
+        options.Scheduling.MaxConcurrentSequences = 1;
         if (adapterPath is not null)
         {
-            options.LoraAdapters = [new LlamaLoraAdapterOptions { Path = adapterPath, Scale = scale ?? 1f }];
+            options.Load.LoraAdapters = [new LlamaLoraAdapterOptions { Path = adapterPath, Scale = scale ?? 1f }];
         }
 
         using var generator = new LlamaGenerator(options);
@@ -44,7 +44,7 @@ public sealed class LoraAdapterTests : IDisposable
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var options = GeneratorFixture.CreateOptions();
-        options.LoraAdapters = [new LlamaLoraAdapterOptions { Path = path }];
+        options.Load.LoraAdapters = [new LlamaLoraAdapterOptions { Path = path }];
 
         var ex = Assert.Throws<ModelLoadException>(() => new LlamaGenerator(options));
 
@@ -60,7 +60,7 @@ public sealed class LoraAdapterTests : IDisposable
         // Cut inside the first tensor's data.
         File.WriteAllBytes(path, bytes[..520]);
         var options = GeneratorFixture.CreateOptions();
-        options.LoraAdapters = [new LlamaLoraAdapterOptions { Path = path }];
+        options.Load.LoraAdapters = [new LlamaLoraAdapterOptions { Path = path }];
 
         var ex = Assert.Throws<ModelLoadException>(() => new LlamaGenerator(options));
 

@@ -9,8 +9,8 @@ public sealed class QueueingTests : IDisposable
     public QueueingTests()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.MaxConcurrentSequences = 2;
-        options.MaxQueueLength = 16;
+        options.Scheduling.MaxConcurrentSequences = 2;
+        options.Scheduling.MaxQueueLength = 16;
         _generator = new LlamaGenerator(options);
     }
 
@@ -55,7 +55,7 @@ public sealed class QueueingTests : IDisposable
     public async Task Dispose_WhileRequestsRun_FailsThemWithObjectDisposed()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.MaxConcurrentSequences = 1;
+        options.Scheduling.MaxConcurrentSequences = 1;
         var generator = new LlamaGenerator(options);
         var running = generator.GenerateAsync("one", new GenerationOptions { MaxTokens = 400 });
         var waiting = generator.GenerateAsync("two", new GenerationOptions { MaxTokens = 400 });

@@ -168,7 +168,7 @@ public sealed class StreamingAndConcurrencyTests(GeneratorFixture fixture) : ICl
     public async Task StreamAsync_AnyFlushInterval_DeliversEveryTokenAsItsOwnUpdateInOrder(int flushMilliseconds)
     {
         var options = GeneratorFixture.CreateOptions();
-        options.StreamFlushInterval = TimeSpan.FromMilliseconds(flushMilliseconds);
+        options.Scheduling.StreamFlushInterval = TimeSpan.FromMilliseconds(flushMilliseconds);
         using var generator = new LlamaGenerator(options);
         var request = GenerationRequest.FromPrompt("Count the stars.", new GenerationOptions { MaxTokens = 24, Temperature = 0, IncludeLogProbabilities = true });
 

@@ -86,11 +86,17 @@ public sealed class GgufWriterTests(GeneratedModelFixture fixture)
 
         using var generator = new LlamaGenerator(new LlamaModelOptions
         {
-            ModelPath = path,
-            ContextSize = 128,
-            ChatTemplateFallback = LlamaChatFormats.ChatML,
-            MaxConcurrentSequences = 1,
-            Threads = 2,
+            Load =
+            {
+                ModelPath = path,
+                ContextSize = 128,
+                ChatTemplateFallback = LlamaChatFormats.ChatML,
+                Threads = 2,
+            },
+            Scheduling =
+            {
+                MaxConcurrentSequences = 1,
+            },
         });
         var result = await generator.GenerateAsync(GenerationRequest.FromPrompt(
             "Hello there", new GenerationOptions { MaxTokens = 4, Decoding = DecodingStrategy.Greedy, StopSequences = [] }));

@@ -8,11 +8,17 @@ public sealed class ConstrainedGenerationFixture : IDisposable
 {
     public ConstrainedGenerationFixture() => Generator = new LlamaGenerator(new LlamaModelOptions
     {
-        ModelPath = TestModel.Path,
-        ContextSize = 1024,
-        ChatTemplateFallback = LlamaChatFormats.ChatML,
-        MaxConcurrentSequences = 8,
-        Threads = 2,
+        Load =
+        {
+            ModelPath = TestModel.Path,
+            ContextSize = 1024,
+            ChatTemplateFallback = LlamaChatFormats.ChatML,
+            Threads = 2,
+        },
+        Scheduling =
+        {
+            MaxConcurrentSequences = 8,
+        },
         StructuredOutput = new JsonGrammarOptions { DefaultMaxStringLength = 8, DefaultMaxItems = 3, MaxFreeFormDepth = 1, MaxWhitespace = 2 },
     });
 

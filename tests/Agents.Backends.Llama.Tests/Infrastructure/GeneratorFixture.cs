@@ -14,11 +14,8 @@ public sealed class GeneratorFixture : IDisposable
 
     public static LlamaModelOptions CreateOptions() => new()
     {
-        ModelPath = TestModel.Path,
-        ContextSize = ContextWindow,
-        ChatTemplateFallback = LlamaChatFormats.ChatML,
-        MaxConcurrentSequences = 8,
-        Threads = 2,
+        Load = { ModelPath = TestModel.Path, ContextSize = ContextWindow, ChatTemplateFallback = LlamaChatFormats.ChatML, Threads = 2 },
+        Scheduling = { MaxConcurrentSequences = 8 },
     };
 
     public void Dispose() => Generator.Dispose();

@@ -12,7 +12,7 @@ public sealed class LlamaModelLoadTests : IDisposable
     [Fact]
     public void Load_TestModel_ExposesMetadata()
     {
-        using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path });
+        using var model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path } });
 
         var info = model.Info;
         Assert.Equal("llama", info.Architecture);
@@ -29,8 +29,8 @@ public sealed class LlamaModelLoadTests : IDisposable
     [Fact]
     public void Load_SameFileTwice_SharesWeights()
     {
-        using var first = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path });
-        using var second = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, ContextSize = 256 });
+        using var first = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path } });
+        using var second = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, ContextSize = 256 } });
 
         Assert.Same(first.Weights, second.Weights);
         Assert.Equal(256, second.ContextWindow);
@@ -40,7 +40,7 @@ public sealed class LlamaModelLoadTests : IDisposable
     public void Load_ConcurrentCalls_AllShareOneLoad()
     {
         var models = new LlamaModel[8];
-        Parallel.For(0, models.Length, i => models[i] = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path }));
+        Parallel.For(0, models.Length, i => models[i] = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path } }));
         try
         {
             Assert.All(models, m => Assert.Same(models[0].Weights, m.Weights));
@@ -57,8 +57,8 @@ public sealed class LlamaModelLoadTests : IDisposable
     [Fact]
     public void Dispose_Twice_IsHarmlessAndWeightsStayForOtherHandles()
     {
-        using var keeper = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path });
-        var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path });
+        using var keeper = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path } });
+        var model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path } });
         model.Dispose();
         model.Dispose();
 
@@ -71,7 +71,7 @@ public sealed class LlamaModelLoadTests : IDisposable
     {
         var path = Path.Combine(_tempDirectory, "nope.gguf");
 
-        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { ModelPath = path }));
+        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = path } }));
 
         Assert.Equal(path, ex.Path);
         Assert.Contains("does not exist", ex.Reason, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class LlamaModelLoadTests : IDisposable
     [Fact]
     public void Load_Directory_ThrowsModelLoadExceptionWithReason()
     {
-        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { ModelPath = _tempDirectory }));
+        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = _tempDirectory } }));
 
         Assert.Contains("directory", ex.Reason, StringComparison.Ordinal);
     }
@@ -91,7 +91,7 @@ public sealed class LlamaModelLoadTests : IDisposable
         var path = Path.Combine(_tempDirectory, "notes.gguf");
         File.WriteAllText(path, "hello, this is not a model at all");
 
-        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { ModelPath = path }));
+        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = path } }));
 
         Assert.Contains("not a GGUF model", ex.Reason, StringComparison.Ordinal);
         Assert.Contains("'hell'", ex.Reason, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class LlamaModelLoadTests : IDisposable
         var path = Path.Combine(_tempDirectory, "stub.gguf");
         File.WriteAllBytes(path, "GGUF"u8.ToArray());
 
-        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { ModelPath = path }));
+        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = path } }));
 
         Assert.Contains("too small", ex.Reason, StringComparison.Ordinal);
     }
@@ -122,14 +122,14 @@ public sealed class LlamaModelLoadTests : IDisposable
             target.Write(buffer);
         }
 
-        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { ModelPath = path }));
+        var ex = Assert.Throws<ModelLoadException>(() => LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = path } }));
 
         Assert.Equal(path, ex.Path);
         Assert.DoesNotContain("without logging a reason", ex.Reason, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(ex.Reason));
 
         // The process survived and can still load a good model.
-        using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path });
+        using var model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path } });
         Assert.Equal(32000, model.Info.VocabularySize);
     }
 
@@ -146,7 +146,7 @@ public sealed class LlamaModelLoadTests : IDisposable
     [Fact]
     public void KvCacheDefault_SmallModel_OneWindowPerSequence()
     {
-        using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, ContextSize = 512 });
+        using var model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, ContextSize = 512 } });
 
         // 1 layer × (4 + 4 wide K and V) × 2 KV heads × 2 bytes.
         Assert.Equal(32, model.KvBytesPerToken);

@@ -24,7 +24,7 @@ public sealed class PrefixCacheGeneratorTests : IDisposable
     private static LlamaModelOptions Options()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.ContextSize = 2048;
+        options.Load.ContextSize = 2048;
         return options;
     }
 

@@ -55,7 +55,7 @@ public sealed class PrefixCacheOptionsBindingTests
     public void LlamaGenerator_WithoutPrefixCacheOptions_OffersNoCache()
     {
         var options = Infrastructure.GeneratorFixture.CreateOptions();
-        options.ContextSize = 256;
+        options.Load.ContextSize = 256;
         using var generator = new LlamaGenerator(options);
 
         Assert.Null(options.PrefixCache);
@@ -65,7 +65,7 @@ public sealed class PrefixCacheOptionsBindingTests
     [Fact]
     public void LlamaModelOptions_Clone_CopiesThePrefixCacheOptions()
     {
-        var options = new LlamaModelOptions { ModelPath = "m.gguf", PrefixCache = new PrefixCacheOptions { MaxBytes = 100 } };
+        var options = new LlamaModelOptions { Load = { ModelPath = "m.gguf" }, PrefixCache = new PrefixCacheOptions { MaxBytes = 100 } };
 
         var copy = options.Clone();
         options.PrefixCache.MaxBytes = 200;
@@ -80,7 +80,7 @@ public sealed class PrefixCacheOptionsBindingTests
     [InlineData(false, false, false)]
     public void UsesFlashAttention_Unset_IsOnUnlessThePrefixCacheIsOn(bool? configured, bool withCache, bool expected)
     {
-        var options = new LlamaModelOptions { FlashAttention = configured, PrefixCache = withCache ? new PrefixCacheOptions() : null };
+        var options = new LlamaModelOptions { Load = { FlashAttention = configured }, PrefixCache = withCache ? new PrefixCacheOptions() : null };
 
         Assert.Equal(expected, options.UsesFlashAttention);
     }
@@ -89,9 +89,9 @@ public sealed class PrefixCacheOptionsBindingTests
     public void FlashAttention_FromConfiguration_BindsAnExplicitChoice()
     {
         var options = new LlamaModelOptions();
-        Section(new() { ["Agents:Llama:FlashAttention"] = "false" }).Bind(options);
+        Agents.Configuration.OptionsBinder.Bind(Section(new() { ["Agents:Llama:FlashAttention"] = "false" }), options);
 
-        Assert.False(options.FlashAttention);
+        Assert.False(options.Load.FlashAttention);
         Assert.False(options.UsesFlashAttention);
     }
 }

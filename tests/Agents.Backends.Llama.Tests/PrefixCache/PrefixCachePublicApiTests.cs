@@ -32,8 +32,8 @@ public sealed class PrefixCachePublicApiTests : IDisposable
     private static LlamaModelOptions Options()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.ContextSize = 1024;
-        options.MaxConcurrentSequences = 2;
+        options.Load.ContextSize = 1024;
+        options.Scheduling.MaxConcurrentSequences = 2;
         return options;
     }
 

@@ -12,7 +12,7 @@ internal sealed class RawDecoder : IDisposable
 
     public RawDecoder(int sequences = 4, bool flashAttention = false)
     {
-        _model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, Threads = 2, FlashAttention = flashAttention });
+        _model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, Threads = 2, FlashAttention = flashAttention } });
         Context = _model.CreateContext(_model.CreateContextParameters(2048, sequences));
     }
 

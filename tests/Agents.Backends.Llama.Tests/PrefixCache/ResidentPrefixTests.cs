@@ -37,8 +37,8 @@ public sealed class ResidentPrefixTests : IDisposable
     private static LlamaModelOptions Options()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.MaxConcurrentSequences = 1;
-        options.KvCacheTokens = GeneratorFixture.ContextWindow;
+        options.Scheduling.MaxConcurrentSequences = 1;
+        options.Scheduling.KvCacheTokens = GeneratorFixture.ContextWindow;
         return options;
     }
 
@@ -165,8 +165,8 @@ public sealed class ResidentPrefixTests : IDisposable
     public async Task TwoTenantsConcurrentlyUnderATightKvCache_MatchUncachedOutput_WithHitsAndEvictions()
     {
         var options = GeneratorFixture.CreateOptions();
-        options.MaxConcurrentSequences = 4;
-        options.KvCacheTokens = 3 * GeneratorFixture.ContextWindow;
+        options.Scheduling.MaxConcurrentSequences = 4;
+        options.Scheduling.KvCacheTokens = 3 * GeneratorFixture.ContextWindow;
         options.PrefixCache = new PrefixCacheOptions();
         using var cached = new LlamaGenerator(options);
         var systems = new[] { TenantASystem, TenantBSystem };

@@ -30,7 +30,7 @@ public sealed class GgufQuantizerTests(GeneratedModelFixture fixture)
         Assert.Equal(result.DestinationBytes, reports[^1].BytesWritten);
         Assert.False(File.Exists(destination + ".partial"));
 
-        using var model = LlamaModel.Load(new LlamaModelOptions { ModelPath = destination });
+        using var model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = destination } });
         Assert.Equal(fileTypeName, model.Info.FileType);
         Assert.Equal(256, model.Info.EmbeddingSize);
     }

@@ -9,7 +9,7 @@ public sealed class LlamaPerplexityTests : IDisposable
 {
     private const string Short = "The capital of France is Paris. It is known for the Eiffel Tower.";
 
-    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256 });
+    private readonly LlamaModel _model = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256 } });
 
     public void Dispose() => _model.Dispose();
 

@@ -16,7 +16,7 @@ public sealed class LlamaEmbedderHybridTests : IDisposable
         _folder.Write("docs/kettle.md", "# Kettle\n\nDescale the kettle every month with white vinegar.");
         _folder.Write("docs/toaster.txt", "Empty the toaster crumb tray every week.");
         _folder.Write("docs/fridge.txt", "Defrost the freezer when the ice is thicker than five millimetres.");
-        using var embedder = new LlamaEmbeddingGenerator(new LlamaModelOptions { ModelPath = TestModel.Path });
+        using var embedder = new LlamaEmbeddingGenerator(new LlamaModelOptions { Load = { ModelPath = TestModel.Path } });
         await using var store = await SqliteRagStore.OpenAsync(Path.Combine(_folder.Path, "store.db"));
 
         await new DocumentIngestor(store, embedder: embedder).IngestFolderAsync(Path.Combine(_folder.Path, "docs"));

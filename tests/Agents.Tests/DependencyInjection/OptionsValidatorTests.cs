@@ -8,7 +8,7 @@ public sealed class OptionsValidatorTests
     [Fact]
     public void GetErrors_SeveralBadKeysAndASection_ListsEveryOneUnderItsKey()
     {
-        var options = new SampleOptions { Count = 0, Name = null, Section = new SampleSection { Ratio = 7 } };
+        var options = new SampleOptions { Count = 0, Name = null, Section = new SampleSection { Ratio = 8 } };
 
         var errors = OptionsValidator.GetErrors(options, "Agents:Sample");
 
@@ -42,6 +42,41 @@ public sealed class OptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Single(result.Failures!);
         Assert.Equal("S:Section: Ratio must not be odd.", result.Failures!.Single());
+    }
+
+    [Fact]
+    public void GetErrors_AttributeAndValidateFailuresInOneObject_ListsBoth()
+    {
+        // The DataAnnotations Validator alone skips IValidatableObject.Validate once an attribute failed.
+        var options = new SampleOptions { Section = new SampleSection { Ratio = 9 } };
+
+        var errors = OptionsValidator.GetErrors(options, "S");
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("S:Section:Ratio: The field Ratio must be between 0 and 5.", StringComparison.Ordinal));
+        Assert.Contains("S:Section: Ratio must not be odd.", errors);
+    }
+
+    [Fact]
+    public void GetErrors_FlattenedSection_ReportsItsKeysUnderTheParentPath()
+    {
+        var options = new FlatOptions { Inner = { Size = 0 } };
+
+        var error = Assert.Single(OptionsValidator.GetErrors(options, "Agents:Flat"));
+
+        Assert.StartsWith("Agents:Flat:Size:", error, StringComparison.Ordinal);
+    }
+
+    public sealed class FlatOptions
+    {
+        [FlattenedSection]
+        public FlatInner Inner { get; set; } = new();
+    }
+
+    public sealed class FlatInner
+    {
+        [Range(1, 10)]
+        public int Size { get; set; } = 1;
     }
 
     public sealed class SampleOptions

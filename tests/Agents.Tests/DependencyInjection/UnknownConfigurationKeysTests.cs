@@ -92,6 +92,65 @@ public class UnknownConfigurationKeysTests
         Assert.True(validator.Validate("a", new SampleOptions()).Failed);
     }
 
+    [Fact]
+    public void Find_FlattenedSection_ItsKeysAreKnownAtTheParentLevelAndItsNameIsNot()
+    {
+        Assert.Empty(UnknownConfigurationKeys.Find(Section(("Model", "m"), ("Size", "3"), ("Deep:Size", "4")), typeof(FlatOptions)));
+
+        var errors = UnknownConfigurationKeys.Find(Section(("Inner:Size", "3"), ("Sise", "3")), typeof(FlatOptions));
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("Backend:Inner:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Backend:Sise:", StringComparison.Ordinal) && e.Contains("'Size'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddValidatedOptions_FlattenedSection_BindsFromTheParentKeysAndValidatesThem()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Backend:Model"] = "m", ["Backend:Size"] = "3", ["Backend:Deep:Size"] = "4" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddValidatedOptions<FlatOptions>(configuration.GetSection("Backend"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<FlatOptions>>().Value;
+
+        Assert.Equal("m", options.Model);
+        Assert.Equal(3, options.Inner.Size);
+        Assert.Equal(4, options.Inner.Deep.Size);
+    }
+
+    [Fact]
+    public void OptionsBinder_Bind_FillsFlattenedSectionsWhichThePlainBinderLeavesAlone()
+    {
+        var section = Section(("Model", "m"), ("Size", "3"));
+        var plain = new FlatOptions();
+        var flattened = new FlatOptions();
+
+        section.Bind(plain);
+        OptionsBinder.Bind(section, flattened);
+
+        Assert.Equal(0, plain.Inner.Size);
+        Assert.Equal("m", flattened.Model);
+        Assert.Equal(3, flattened.Inner.Size);
+    }
+
+    public sealed class FlatOptions
+    {
+        public string? Model { get; set; }
+
+        [FlattenedSection]
+        public FlatInner Inner { get; set; } = new();
+    }
+
+    public sealed class FlatInner
+    {
+        public int Size { get; set; }
+
+        public NestedOptions Deep { get; set; } = new();
+    }
+
     public sealed class SampleOptions
     {
         public string? Model { get; set; }

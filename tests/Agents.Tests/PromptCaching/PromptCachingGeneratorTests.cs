@@ -179,6 +179,24 @@ public sealed class PromptCachingGeneratorTests
     }
 
     [Fact]
+    public void Constructor_SeveralBadSettings_OneArgumentExceptionNamingEach()
+    {
+        var options = new PromptCachingOptions { Boundary = (StablePrefixBoundary)99, TenantKeyProperty = "" };
+
+        var error = Assert.Throws<ArgumentException>(() => new PromptCachingGenerator(new TestGenerator(), options));
+
+        Assert.Equal("options", error.ParamName);
+        Assert.Contains("Boundary: Boundary is not a known boundary (99).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TenantKeyProperty: TenantKeyProperty must not be empty.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetErrors_ValidPromptCachingOptions_IsEmpty()
+    {
+        Assert.Empty(Agents.Configuration.OptionsValidator.GetErrors(new PromptCachingOptions { Boundary = StablePrefixBoundary.AllButLastMessage }));
+    }
+
+    [Fact]
     public void UsePromptCaching_ConfigureAfterwards_DoesNotChangeTheBuiltMiddleware()
     {
         PromptCachingOptions? captured = null;

@@ -1,3 +1,5 @@
+using Agents.Configuration;
+
 namespace Agents;
 
 /// <summary>
@@ -29,7 +31,7 @@ public sealed class PromptCachingGenerator : DelegatingGenerator
         : base(innerGenerator)
     {
         _options = options?.Clone() ?? new PromptCachingOptions();
-        _options.Validate();
+        OptionsValidator.ThrowIfInvalid(_options, nameof(options));
     }
 
     /// <inheritdoc/>

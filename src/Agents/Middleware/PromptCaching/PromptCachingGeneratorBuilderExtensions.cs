@@ -1,3 +1,5 @@
+using Agents.Configuration;
+
 namespace Agents;
 
 /// <summary>Adds <see cref="PromptCachingGenerator"/> to a pipeline.</summary>
@@ -18,7 +20,7 @@ public static class PromptCachingGeneratorBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new PromptCachingOptions();
         configure?.Invoke(options);
-        options.Validate();
+        OptionsValidator.ThrowIfInvalid(options, nameof(configure));
         return builder.Use((inner, _) => new PromptCachingGenerator(inner, options));
     }
 }

@@ -1,7 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Agents;
 
-/// <summary>How <see cref="PromptCachingGenerator"/> marks the stable prefix of requests.</summary>
-public sealed class PromptCachingOptions
+/// <summary>
+/// How <see cref="PromptCachingGenerator"/> marks the stable prefix of requests. Checked by
+/// <see cref="Configuration.OptionsValidator"/> (every bad setting at once, each under its key).
+/// </summary>
+public sealed class PromptCachingOptions : IValidatableObject
 {
     /// <summary>The default key of <see cref="TenantKeyProperty"/>.</summary>
     public const string DefaultTenantKeyProperty = "tenant_key";
@@ -46,24 +51,17 @@ public sealed class PromptCachingOptions
     /// <returns>The copy.</returns>
     public PromptCachingOptions Clone() => (PromptCachingOptions)MemberwiseClone();
 
-    /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    public void Validate()
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new List<string>();
         if (!Enum.IsDefined(Boundary))
         {
-            errors.Add($"{nameof(Boundary)} is not a known boundary ({Boundary}).");
+            yield return new ValidationResult($"{nameof(Boundary)} is not a known boundary ({Boundary}).", [nameof(Boundary)]);
         }
 
         if (string.IsNullOrWhiteSpace(TenantKeyProperty))
         {
-            errors.Add($"{nameof(TenantKeyProperty)} must not be empty.");
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid prompt caching options: " + string.Join(" ", errors));
+            yield return new ValidationResult($"{nameof(TenantKeyProperty)} must not be empty.", [nameof(TenantKeyProperty)]);
         }
     }
 }

@@ -11,7 +11,7 @@ internal static class ChatPromptFormatterFactory
     /// <param name="info">The model's metadata.</param>
     /// <param name="options">The configured fallback and override.</param>
     /// <returns>The formatter, or <see langword="null"/> when the model has no template and no fallback is configured.</returns>
-    public static IChatPromptFormatter? Create(LLamaWeights weights, LlamaModelInfo info, LlamaModelOptions options)
+    public static IChatPromptFormatter? Create(LLamaWeights weights, LlamaModelInfo info, LlamaLoadOptions options)
     {
         if (options.ChatTemplateFallback is { } fallback && (options.OverrideModelChatTemplate || !info.HasChatTemplate))
         {

@@ -16,7 +16,11 @@ public static class LlamaServiceCollectionExtensions
     /// its full configuration key.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="section">The configuration section holding <c>ModelPath</c>, <c>ContextSize</c>, …</param>
+    /// <param name="section">
+    /// The configuration section holding <c>ModelPath</c>, <c>ContextSize</c>, <c>MaxConcurrentSequences</c>, … (the
+    /// <see cref="LlamaModelOptions.Load"/> and <see cref="LlamaModelOptions.Scheduling"/> settings, flat) and the
+    /// <c>PrefixCache</c> sub-section.
+    /// </param>
     /// <returns>The builder, to add middleware with <c>Use…</c>.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static GeneratorBuilder AddLlamaGenerator(this IServiceCollection services, IConfiguration section)
@@ -29,7 +33,7 @@ public static class LlamaServiceCollectionExtensions
 
     /// <summary>Registers a <see cref="LlamaGenerator"/> configured in code; the options are validated at start-up.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the options (at least <see cref="LlamaModelOptions.ModelPath"/>).</param>
+    /// <param name="configure">Sets the options (at least <see cref="LlamaLoadOptions.ModelPath"/>).</param>
     /// <returns>The builder, to add middleware with <c>Use…</c>.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static GeneratorBuilder AddLlamaGenerator(this IServiceCollection services, Action<LlamaModelOptions> configure)

@@ -214,19 +214,8 @@ public sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
 
     private static LlamaEmbeddingOptions Validate(LlamaEmbeddingOptions options)
     {
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!Enum.IsDefined(options.Pooling))
-        {
-            results.Add(new($"Unknown pooling {options.Pooling}.", [nameof(options.Pooling)]));
-        }
-
-        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
-            options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true);
-        return results.Count == 0
-            ? options
-            : throw new ArgumentException(
-                "Invalid LlamaEmbeddingOptions: " + string.Join("; ", results.Select(r => $"{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}")),
-                nameof(options));
+        Agents.Configuration.OptionsValidator.ThrowIfInvalid(options, nameof(options));
+        return options;
     }
 
     private async Task<float[]> EmbedAsync(string input, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Agents.Backends.Llama;
 
 /// <summary>Options of <see cref="LlamaEmbeddingGenerator"/>.</summary>
-public sealed class LlamaEmbeddingOptions
+public sealed class LlamaEmbeddingOptions : IValidatableObject
 {
     /// <summary>Gets or sets how token states are pooled into one vector.</summary>
     /// <value><see cref="LlamaEmbeddingPooling.Mean"/>.</value>
@@ -23,11 +23,20 @@ public sealed class LlamaEmbeddingOptions
     [Range(1, 1 << 20)]
     public int MaxBatchSize { get; set; } = 1024;
 
-    /// <summary>Gets or sets the CPU threads used; <see langword="null"/>: the model's <see cref="LlamaModelOptions.Threads"/>.</summary>
+    /// <summary>Gets or sets the CPU threads used; <see langword="null"/>: the model's <see cref="LlamaLoadOptions.Threads"/>.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }
 
     /// <summary>Creates a copy, so a generator is unaffected by later changes.</summary>
     /// <returns>The copy.</returns>
     public LlamaEmbeddingOptions Clone() => (LlamaEmbeddingOptions)MemberwiseClone();
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(Pooling))
+        {
+            yield return new ValidationResult($"Unknown pooling {Pooling}.", [nameof(Pooling)]);
+        }
+    }
 }

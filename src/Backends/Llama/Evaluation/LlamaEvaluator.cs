@@ -53,10 +53,7 @@ public sealed class LlamaEvaluator : IDisposable
         try
         {
             options = options?.Clone() ?? new LlamaEvaluatorOptions();
-            if (options.ContextSize is < 2 || options.Threads is < 1)
-            {
-                throw new ArgumentException("Invalid LlamaEvaluatorOptions: ContextSize must be at least 2 and Threads at least 1.", nameof(options));
-            }
+            Agents.Configuration.OptionsValidator.ThrowIfInvalid(options, nameof(options));
 
             _contextSize = options.ContextSize ?? model.ContextWindow;
             var parameters = model.CreateContextParameters(_contextSize);

@@ -10,7 +10,7 @@ public sealed class LlamaEvaluatorOptions
     [Range(2, 1 << 20)]
     public int? ContextSize { get; set; }
 
-    /// <summary>Gets or sets the CPU threads used; <see langword="null"/>: the model's <see cref="LlamaModelOptions.Threads"/>.</summary>
+    /// <summary>Gets or sets the CPU threads used; <see langword="null"/>: the model's <see cref="LlamaLoadOptions.Threads"/>.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }
 

@@ -28,11 +28,11 @@ internal sealed class PromptBuilder(IChatPromptFormatter? formatter, LlamaTokeni
         if (formatter is null)
         {
             throw new InvalidRequestException(
-                "The model has no chat template in its metadata and no fallback is configured: set LlamaModelOptions.ChatTemplateFallback "
+                "The model has no chat template in its metadata and no fallback is configured: set ChatTemplateFallback (LlamaModelOptions.Load.ChatTemplateFallback) "
                 + $"to one of {string.Join(", ", LlamaChatFormats.Names)}.")
             {
                 Provider = LlamaGenerator.ProviderName,
-                Parameter = nameof(LlamaModelOptions.ChatTemplateFallback),
+                Parameter = nameof(LlamaLoadOptions.ChatTemplateFallback),
             };
         }
 

@@ -44,17 +44,17 @@ public sealed partial class LlamaModel : IDisposable
         _shared = shared;
         Options = options;
         LoggerFactory = loggerFactory;
-        ContextWindow = options.ContextSize ?? Math.Clamp(shared.Info.TrainedContextLength, 16, 4096);
+        ContextWindow = options.Load.ContextSize ?? Math.Clamp(shared.Info.TrainedContextLength, 16, 4096);
     }
 
     /// <summary>Gets what the model is: architecture, size, quantization, vocabulary, context length, template.</summary>
     public LlamaModelInfo Info => _shared.Info;
 
-    /// <summary>Gets the context window of one request, in tokens: <see cref="LlamaModelOptions.ContextSize"/> or its default.</summary>
+    /// <summary>Gets the context window of one request, in tokens: <see cref="LlamaLoadOptions.ContextSize"/> or its default.</summary>
     public int ContextWindow { get; }
 
     /// <summary>Gets the id reported as the model of results.</summary>
-    public string ModelId => Options.ModelId ?? Path.GetFileNameWithoutExtension(Info.Path);
+    public string ModelId => Options.Load.ModelId ?? Path.GetFileNameWithoutExtension(Info.Path);
 
     /// <summary>Gets the bytes of KV cache (F16) one token takes in a context over this model, from its metadata.</summary>
     internal long KvBytesPerToken => _shared.KvBytesPerToken;
@@ -80,18 +80,19 @@ public sealed partial class LlamaModel : IDisposable
     /// <param name="loggerFactory">Receives the native llama.cpp log and this backend's log; none by default.</param>
     /// <returns>A handle over the loaded weights; dispose it when done.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><see cref="LlamaModelOptions.ModelPath"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><see cref="LlamaLoadOptions.ModelPath"/> is empty.</exception>
     /// <exception cref="ModelLoadException">The file is missing, a directory, not GGUF, truncated, or refused by llama.cpp.</exception>
     public static LlamaModel Load(LlamaModelOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ModelPath, nameof(options.ModelPath));
+        ArgumentNullException.ThrowIfNull(options.Load, nameof(options.Load));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Load.ModelPath, nameof(options.Load.ModelPath));
         var copy = options.Clone();
         loggerFactory ??= NullLoggerFactory.Instance;
         NativeLogRouter.EnsureInstalled(loggerFactory);
 
-        var path = Path.GetFullPath(copy.ModelPath);
-        var key = new CacheKey(path, copy.GpuLayerCount, copy.UseMemoryMap);
+        var path = Path.GetFullPath(copy.Load.ModelPath);
+        var key = new CacheKey(path, copy.Load.GpuLayerCount, copy.Load.UseMemoryMap);
         lock (s_cacheGate)
         {
             if (s_cache.TryGetValue(key, out var shared) && shared.TryAddReference())
@@ -116,13 +117,13 @@ public sealed partial class LlamaModel : IDisposable
         {
             ContextSize = (uint)contextSize,
             SeqMax = (uint)sequenceCount,
-            BatchSize = (uint)Options.BatchSize,
-            UBatchSize = (uint)Math.Min(Options.UBatchSize, Options.BatchSize),
-            GpuLayerCount = Options.GpuLayerCount,
+            BatchSize = (uint)Options.Load.BatchSize,
+            UBatchSize = (uint)Math.Min(Options.Load.UBatchSize, Options.Load.BatchSize),
+            GpuLayerCount = Options.Load.GpuLayerCount,
             FlashAttention = Options.UsesFlashAttention,
             KVUnified = true,
         };
-        if (Options.Threads is { } threads)
+        if (Options.Load.Threads is { } threads)
         {
             parameters.Threads = threads;
             parameters.BatchThreads = threads;
@@ -174,8 +175,8 @@ public sealed partial class LlamaModel : IDisposable
         var fileSize = GgufFileCheck.Check(path);
         var parameters = new ModelParams(path)
         {
-            GpuLayerCount = options.GpuLayerCount,
-            LoadMode = options.UseMemoryMap ? LLama.Native.LLamaLoadMode.MemoryMap : LLama.Native.LLamaLoadMode.None,
+            GpuLayerCount = options.Load.GpuLayerCount,
+            LoadMode = options.Load.UseMemoryMap ? LLama.Native.LLamaLoadMode.MemoryMap : LLama.Native.LLamaLoadMode.None,
         };
 
         LLamaWeights weights;
@@ -195,7 +196,7 @@ public sealed partial class LlamaModel : IDisposable
 
         var info = ReadInfo(weights, path, fileSize);
         LogLoaded(logger, path, info.Architecture, info.ParameterCount, info.FileType);
-        return new SharedWeights(new CacheKey(path, options.GpuLayerCount, options.UseMemoryMap), weights, info)
+        return new SharedWeights(new CacheKey(path, options.Load.GpuLayerCount, options.Load.UseMemoryMap), weights, info)
         {
             KvBytesPerToken = EstimateKvBytesPerToken(weights.Metadata, info),
         };

@@ -64,7 +64,7 @@ internal sealed class PrefixCacheIdentity
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        return Compute(model.Info.Path, options.UsesFlashAttention, [.. options.LoraAdapters.Select(a => (a.Path, a.Scale))]);
+        return Compute(model.Info.Path, options.UsesFlashAttention, [.. options.Load.LoraAdapters.Select(a => (a.Path, a.Scale))]);
     }
 
     /// <summary>Builds an identity from its three 32-byte parts (read back from a file, or made up by tests).</summary>

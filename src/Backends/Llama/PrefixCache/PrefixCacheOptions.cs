@@ -1,7 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Agents.Backends.Llama.PrefixCache;
 
-/// <summary>How the local backend's KV-prefix cache is sized and where its disk tier lives.</summary>
-public sealed class PrefixCacheOptions
+/// <summary>
+/// How the local backend's KV-prefix cache is sized and where its disk tier lives. Checked by
+/// <see cref="Agents.Configuration.OptionsValidator"/> (every bad setting at once, each under its key).
+/// </summary>
+public sealed class PrefixCacheOptions : IValidatableObject
 {
     /// <summary>The default memory budget: 1 GiB.</summary>
     public const long DefaultMaxBytes = 1L << 30;
@@ -15,6 +20,7 @@ public sealed class PrefixCacheOptions
 
     /// <summary>Gets or sets the shortest prefix worth saving or restoring, in tokens.</summary>
     /// <value>16.</value>
+    [Range(1, int.MaxValue)]
     public int MinimumPrefixTokens { get; set; } = 16;
 
     /// <summary>
@@ -41,34 +47,22 @@ public sealed class PrefixCacheOptions
     /// <returns>The copy.</returns>
     public PrefixCacheOptions Clone() => (PrefixCacheOptions)MemberwiseClone();
 
-    /// <summary>Checks every setting and reports all bad ones at once.</summary>
-    /// <exception cref="ArgumentException">One or more settings are out of range; the message names each.</exception>
-    public void Validate()
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new List<string>();
         if (MaxBytes <= 0)
         {
-            errors.Add($"{nameof(MaxBytes)} must be positive (was {MaxBytes}).");
-        }
-
-        if (MinimumPrefixTokens < 1)
-        {
-            errors.Add($"{nameof(MinimumPrefixTokens)} must be at least 1 (was {MinimumPrefixTokens}).");
+            yield return new ValidationResult($"{nameof(MaxBytes)} must be positive (was {MaxBytes}).", [nameof(MaxBytes)]);
         }
 
         if (DiskDirectory is not null && string.IsNullOrWhiteSpace(DiskDirectory))
         {
-            errors.Add($"{nameof(DiskDirectory)} must be null or a folder path (was empty).");
+            yield return new ValidationResult($"{nameof(DiskDirectory)} must be null or a folder path (was empty).", [nameof(DiskDirectory)]);
         }
 
         if (MaxDiskBytes <= 0)
         {
-            errors.Add($"{nameof(MaxDiskBytes)} must be positive (was {MaxDiskBytes}).");
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid prefix cache options: " + string.Join(" ", errors));
+            yield return new ValidationResult($"{nameof(MaxDiskBytes)} must be positive (was {MaxDiskBytes}).", [nameof(MaxDiskBytes)]);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Agents.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -46,7 +47,7 @@ internal sealed class TokenPrefixCache : IPrefixCache, ISavedStateTier, IDisposa
     {
         _clock = clock ?? new LruClock();
         _options = options?.Clone() ?? new PrefixCacheOptions();
-        _options.Validate();
+        OptionsValidator.ThrowIfInvalid(_options, nameof(options));
         _logger = logger ?? NullLogger.Instance;
         _metrics = new PrefixCacheMetrics(() => Volatile.Read(ref _bytesHeld) + (ResidentTier?.BytesHeld ?? 0), meterFactory);
         if (_options.DiskDirectory is { } directory)

@@ -9,7 +9,7 @@ namespace Agents.Backends.Llama.Scheduling;
 /// Owns one llama.cpp context and runs every request of a generator in it with continuous batching: each step
 /// decodes one token of every active sequence (plus chunks of newly admitted prompts) in a single batch, so the
 /// weights are read once per step for all of them. A single active request is a plain decode loop of one token per
-/// step. Requests beyond <see cref="LlamaModelOptions.MaxConcurrentSequences"/>, or whose KV budget does not fit
+/// step. Requests beyond <see cref="LlamaSchedulingOptions.MaxConcurrentSequences"/>, or whose KV budget does not fit
 /// yet, wait in a bounded queue.
 /// </summary>
 /// <remarks>
@@ -39,7 +39,7 @@ internal sealed partial class BatchScheduler : IDisposable
     /// <param name="options">The generator's options.</param>
     /// <param name="kv">The KV-cache policy over <paramref name="context"/>; owned by the scheduler from now on.</param>
     /// <param name="logger">The logger.</param>
-    public BatchScheduler(LLamaContext context, LlamaModelOptions options, KvCachePolicy kv, ILogger logger)
+    public BatchScheduler(LLamaContext context, LlamaSchedulingOptions options, KvCachePolicy kv, ILogger logger)
     {
         _context = context;
         _kv = kv;

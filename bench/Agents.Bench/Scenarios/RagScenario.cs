@@ -114,7 +114,7 @@ public sealed class RagScenario : IBenchmarkScenario
             ["ingest_megabytes"] = Math.Round(ingest.Megabytes, 1),
             ["ingest_files"] = ingest.Files,
             ["ingest_chunks"] = ingest.Chunks,
-            ["ingest_mb_per_s_with_embeddings"] = Math.Round(ingestWithEmbeddings, 3),
+            ["ingest_mb_per_s_with_embeddings"] = Math.Round(ingestWithEmbeddings, 4),
             ["ingest_embeddings_megabytes"] = embeddingMegabytes,
             ["ingest_embeddings_chunks"] = counted.Inputs,
             ["ingest_embeddings_word_pieces_per_chunk"] = Math.Round(counted.Tokens / (double)Math.Max(1, counted.Inputs), 1),

@@ -45,11 +45,18 @@ public sealed class RagScenario : IBenchmarkScenario
 
         // With real embeddings (all-MiniLM-L6-v2 on ONNX Runtime) ingest is bound by the model, not the loaders.
         var embeddingMegabytes = int.Parse(context.Option("--ingest-embeddings-mb", "1")!, CultureInfo.InvariantCulture);
-        double ingestWithEmbeddings;
+        var compareChunks = int.Parse(context.Option("--embed-compare-chunks", "96")!, CultureInfo.InvariantCulture);
+        double ingestWithEmbeddings, embedSeconds;
+        CountingEmbedder counted;
         using (var miniLm = new MiniLmEmbeddingGenerator())
         {
-            ingestWithEmbeddings = (await MeasureIngestAsync(context, ingestWords, embeddingMegabytes, cancellationToken, miniLm)).MegabytesPerSecond;
+            counted = new CountingEmbedder(miniLm);
+            var withEmbeddings = await MeasureIngestAsync(context, ingestWords, embeddingMegabytes, cancellationToken, counted);
+            ingestWithEmbeddings = withEmbeddings.MegabytesPerSecond;
+            embedSeconds = withEmbeddings.Megabytes / withEmbeddings.MegabytesPerSecond;
         }
+
+        var comparison = await EmbedderComparison.MeasureAsync(context, Path.Combine(context.WorkDirectory, "rag-ingest"), compareChunks, cancellationToken);
 
         var paraphrase = await RagParaphraseSet.MeasureAsync(context, cancellationToken);
 
@@ -107,8 +114,16 @@ public sealed class RagScenario : IBenchmarkScenario
             ["ingest_megabytes"] = Math.Round(ingest.Megabytes, 1),
             ["ingest_files"] = ingest.Files,
             ["ingest_chunks"] = ingest.Chunks,
-            ["ingest_mb_per_s_with_embeddings"] = Math.Round(ingestWithEmbeddings, 3),
+            ["ingest_mb_per_s_with_embeddings"] = Math.Round(ingestWithEmbeddings, 4),
             ["ingest_embeddings_megabytes"] = embeddingMegabytes,
+            ["ingest_embeddings_chunks"] = counted.Inputs,
+            ["ingest_embeddings_word_pieces_per_chunk"] = Math.Round(counted.Tokens / (double)Math.Max(1, counted.Inputs), 1),
+            ["ingest_embeddings_word_pieces_per_s"] = Math.Round(counted.Tokens / embedSeconds, 0),
+            ["embed_compare_chunks"] = comparison.Chunks,
+            ["embed_package_encoder_s"] = Math.Round(comparison.PackageSeconds, 2),
+            ["embed_minilm_generator_s"] = Math.Round(comparison.GeneratorSeconds, 2),
+            ["embed_speedup_vs_package_encoder"] = Math.Round(comparison.PackageSeconds / comparison.GeneratorSeconds, 2),
+            ["embed_min_cosine_vs_package_encoder"] = Math.Round(comparison.MinCosine, 6),
             ["paraphrase_questions"] = paraphrase.Questions,
             ["paraphrase_documents"] = paraphrase.Documents,
             ["paraphrase_hit5_bm25"] = Math.Round(paraphrase.Bm25.HitRate, 3),

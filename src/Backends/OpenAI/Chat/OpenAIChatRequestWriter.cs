@@ -177,6 +177,8 @@ internal static class OpenAIChatRequestWriter
     {
         if (options.Tools is not { Count: > 0 } tools)
         {
+            // Chat Completions refuses a tool_choice without tools; "auto" and "none" hold trivially, so they are dropped.
+            ToolChoiceCheck.RequireNoCallWithoutTools(options.ToolChoice, OpenAIGenerator.ProviderName);
             return;
         }
 
@@ -199,9 +201,37 @@ internal static class OpenAIChatRequestWriter
         }
 
         w.WriteEndArray();
+        WriteToolChoice(w, options.ToolChoice, tools);
         if (options.AllowParallelToolCalls is { } parallel)
         {
             w.WriteBoolean("parallel_tool_calls", parallel);
+        }
+    }
+
+    /// <summary>Writes <c>tool_choice</c>: <c>"auto"</c>, <c>"none"</c>, <c>"required"</c>, or a named function.</summary>
+    private static void WriteToolChoice(Utf8JsonWriter w, ToolChoice? choice, IList<ToolDefinition> tools)
+    {
+        switch (choice)
+        {
+            case null:
+                return;
+            case { Mode: ToolChoiceMode.Required, FunctionName: { } name }:
+                ToolChoiceCheck.RequireOffered(name, tools, OpenAIGenerator.ProviderName);
+                w.WriteStartObject("tool_choice");
+                w.WriteString("type", "function");
+                w.WriteStartObject("function");
+                w.WriteString("name", name);
+                w.WriteEndObject();
+                w.WriteEndObject();
+                return;
+            default:
+                w.WriteString("tool_choice", choice.Mode switch
+                {
+                    ToolChoiceMode.None => "none",
+                    ToolChoiceMode.Required => "required",
+                    _ => "auto",
+                });
+                return;
         }
     }
 

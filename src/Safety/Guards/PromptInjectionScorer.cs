@@ -30,20 +30,30 @@ public sealed class PromptInjectionScorer
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    // Every trigger word of every rule, searched for in one pass over the lower-cased text.
-    private static readonly string[] AllTriggers = [.. InjectionRules.All
-        .SelectMany(r => r.Triggers.Concat(r.AlsoRequired ?? [])).Distinct(StringComparer.Ordinal)];
+    private static readonly SearchValues<char> Base64Characters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
 
-    private static readonly SearchValues<string> AllTriggerValues = SearchValues.Create(AllTriggers, StringComparison.Ordinal);
+    private static readonly IReadOnlyList<InjectionRule> Rules = InjectionRules.All;
 
-    private static readonly Dictionary<char, (string Trigger, int Id)[]> TriggersByFirstChar = AllTriggers
-        .Select((t, id) => (Trigger: t, Id: id))
-        .GroupBy(t => t.Trigger[0])
-        .ToDictionary(g => g.Key, g => g.ToArray());
+    // Every trigger word of every rule, found in one pass (TriggerAutomaton) over the text as it is.
+    private static readonly TriggerAutomaton Triggers = new([.. Rules
+        .SelectMany(r => r.Triggers.Concat(r.AlsoRequired ?? [])).Distinct(StringComparer.Ordinal)]);
 
-    private static readonly (int[] Triggers, int[]? AlsoRequired)[] RuleTriggerIds = [.. InjectionRules.All.Select(r => (
-        r.Triggers.Select(t => Array.IndexOf(AllTriggers, t)).ToArray(),
-        r.AlsoRequired?.Select(t => Array.IndexOf(AllTriggers, t)).ToArray()))];
+    private static readonly int[][] PrimaryTriggerIds = [.. Rules.Select(r => IdsOf(r.Triggers))];
+
+    private static readonly int[]?[] AlsoRequiredIds = [.. Rules.Select(r => r.AlsoRequired is null ? null : IdsOf(r.AlsoRequired))];
+
+    // [rule][trigger]: whether the trigger is one of the rule's own (its windows are centred on these).
+    private static readonly bool[][] IsPrimaryTrigger = [.. PrimaryTriggerIds.Select(ids =>
+    {
+        var primary = new bool[Triggers.Triggers.Count];
+        foreach (var id in ids)
+        {
+            primary[id] = true;
+        }
+
+        return primary;
+    })];
 
     /// <summary>Creates a scorer with the built-in rules.</summary>
     /// <param name="decodeEncodedPayloads">Whether base64, hex and rot13 runs are decoded and scored (the costliest part).</param>
@@ -69,12 +79,13 @@ public sealed class PromptInjectionScorer
         var clean = sanitized.Text;
         var signals = new List<(string Category, double Weight)>();
         var spans = new List<(int Start, int Length)>();
-        ScoreRules(clean, signals, spans);
+        var hits = new List<TriggerHit>();
+        ScoreRules(clean, hits, signals, spans);
 
         if (sanitized.TagMessage.Length > 0)
         {
             signals.Add((InjectionCategories.HiddenText, TagCharacterWeight));
-            if (RulesScore(sanitized.TagMessage) >= DecodedThreshold)
+            if (RulesScore(sanitized.TagMessage, hits) >= DecodedThreshold)
             {
                 signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
             }
@@ -86,98 +97,160 @@ public sealed class PromptInjectionScorer
 
         if (DecodeEncodedPayloads)
         {
-            ScoreEncodedRuns(clean, signals, spans);
+            ScoreEncodedRuns(clean, hits, signals, spans);
         }
 
         if (DecodeEncodedPayloads && clean.AsSpan().IndexOfAny(Rot13Hints) >= 0)
         {
             var rotSpans = new List<(int Start, int Length)>();
-            if (RulesScore(Rot13(clean), rotSpans) >= DecodedThreshold)
+            if (RulesScore(Rot13(clean), hits, rotSpans) >= DecodedThreshold)
             {
                 signals.Add((InjectionCategories.EncodedPayload, Rot13PayloadWeight));
                 spans.AddRange(rotSpans);
             }
         }
 
-        var score = Combine(signals);
-        var findings = signals.GroupBy(s => s.Category).OrderByDescending(g => g.Max(s => s.Weight)).Select(g => g.Key).ToList();
-        return new InjectionAssessment(clean, score, findings, MergeSpans(spans), sanitized);
+        return new InjectionAssessment(clean, Combine(signals), Findings(signals), MergeSpans(spans), sanitized);
     }
 
-    private static double RulesScore(string text, List<(int Start, int Length)>? spans = null)
+    private static int[] IdsOf(IReadOnlyList<string> words)
+    {
+        var all = Triggers.Triggers.ToList();
+        return [.. words.Select(w => all.IndexOf(w))];
+    }
+
+    private static double RulesScore(string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans = null)
     {
         var signals = new List<(string, double)>();
-        ScoreRules(text, signals, spans ?? []);
+        ScoreRules(text, hits, signals, spans ?? []);
         return Combine(signals);
     }
 
-    private static void ScoreRules(string text, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
+    /// <summary>
+    /// Finds every trigger once, then runs each rule whose triggers occur on the windows around its own triggers
+    /// (overlapping windows merged), so a rule reads only text near where it could match.
+    /// </summary>
+    private static void ScoreRules(string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
     {
-        var span = text.AsSpan();
-        var present = PresentTriggers(text);
-        var rules = InjectionRules.All;
-        for (var r = 0; r < rules.Count; r++)
+        hits.Clear();
+        Triggers.FindAll(text, hits);
+        if (hits.Count == 0)
         {
-            var rule = rules[r];
-            var (triggers, alsoRequired) = RuleTriggerIds[r];
-            if (!AnyPresent(present, triggers) || (alsoRequired is not null && !AnyPresent(present, alsoRequired)))
+            return;
+        }
+
+        Span<bool> present = stackalloc bool[Triggers.Triggers.Count];
+        foreach (var hit in hits)
+        {
+            present[hit.Trigger] = true;
+        }
+
+        for (var r = 0; r < Rules.Count; r++)
+        {
+            if (!AnyPresent(present, PrimaryTriggerIds[r]) || (AlsoRequiredIds[r] is { } also && !AnyPresent(present, also)))
             {
                 continue;
             }
 
+            var rule = Rules[r];
+            bool matched;
             try
             {
-                var matched = false;
-                foreach (var match in rule.Pattern.EnumerateMatches(span))
-                {
-                    matched = true;
-                    spans.Add((match.Index, match.Length));
-                }
-
-                if (matched)
-                {
-                    signals.Add((rule.Category, rule.Weight));
-                }
+                matched = MatchWindows(rule, IsPrimaryTrigger[r], text, hits, spans);
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
                 // Text built to make a rule backtrack is itself suspicious: count the rule as matched.
+                matched = true;
+            }
+
+            if (matched)
+            {
                 signals.Add((rule.Category, rule.Weight));
             }
         }
     }
 
-    /// <summary>Marks which trigger words occur in <paramref name="text"/>: one vectorised search, then a check at each hit.</summary>
-    private static bool[] PresentTriggers(string text)
+    /// <summary>Runs <paramref name="rule"/> on the merged windows of <see cref="InjectionRule.Reach"/> around its trigger hits.</summary>
+    internal static bool MatchWindows(InjectionRule rule, bool[] isPrimary, string text, List<TriggerHit> hits, List<(int Start, int Length)> spans)
     {
-        var present = new bool[AllTriggers.Length];
-        var lower = text.ToLowerInvariant();
-        var position = 0;
-        while (position < lower.Length)
+        var matched = false;
+        var windowStart = -1;
+        var windowEnd = -1;
+        foreach (var hit in hits)
         {
-            var found = lower.AsSpan(position).IndexOfAny(AllTriggerValues);
-            if (found < 0)
+            if (!isPrimary[hit.Trigger] || (rule.AtLineStart && !OnlyMarkersBefore(text, hit.Start)))
             {
-                break;
+                continue;
             }
 
-            position += found;
-            var rest = lower.AsSpan(position);
-            foreach (var (trigger, id) in TriggersByFirstChar[lower[position]])
+            var start = Math.Max(0, hit.Start - rule.Reach);
+            var end = (int)Math.Min(text.Length, (long)hit.Start + hit.Length + rule.Reach);
+            if (windowEnd >= 0 && start <= windowEnd)
             {
-                if (rest.StartsWith(trigger, StringComparison.Ordinal))
-                {
-                    present[id] = true;
-                }
+                windowStart = Math.Min(windowStart, start);
+                windowEnd = Math.Max(windowEnd, end);
+                continue;
             }
 
-            position++;
+            if (windowEnd >= 0)
+            {
+                matched |= MatchWindow(rule, text, windowStart, windowEnd, spans);
+            }
+
+            windowStart = start;
+            windowEnd = end;
         }
 
-        return present;
+        if (windowEnd >= 0)
+        {
+            matched |= MatchWindow(rule, text, windowStart, windowEnd, spans);
+        }
+
+        return matched;
     }
 
-    private static bool AnyPresent(bool[] present, int[] ids)
+    /// <summary>Whether the line holding <paramref name="position"/> has only white space and heading or list markers before it.</summary>
+    internal static bool OnlyMarkersBefore(string text, int position)
+    {
+        for (var i = position - 1; i >= 0; i--)
+        {
+            var c = text[i];
+            if (c is '\n' or '\r')
+            {
+                return true;
+            }
+
+            if (c is not ('#' or '[' or '*') && !char.IsWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)> spans)
+    {
+        // Never cut a word at the window's end, or "\b" would see a boundary the text does not have.
+        var limit = Math.Min(text.Length, end + 64);
+        while (end < limit && char.IsLetterOrDigit(text[end]))
+        {
+            end++;
+        }
+
+        // The whole text before the window stays visible, so "\b", "^" and look-behinds at its start read the real context.
+        var matched = false;
+        foreach (var match in rule.Pattern.EnumerateMatches(text.AsSpan(0, end), start))
+        {
+            matched = true;
+            spans.Add((match.Index, match.Length));
+        }
+
+        return matched;
+    }
+
+    private static bool AnyPresent(ReadOnlySpan<bool> present, int[] ids)
     {
         foreach (var id in ids)
         {
@@ -190,50 +263,58 @@ public sealed class PromptInjectionScorer
         return false;
     }
 
-    /// <summary>Finds long base64 or hex runs, decodes them and scores what they say.</summary>
-    private static void ScoreEncodedRuns(string text, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
+    /// <summary>
+    /// Finds long base64 or hex runs (hex may come in space-separated groups), decodes them and scores what they say.
+    /// One pass: whether the run so far is all hex is tracked as it grows, so spaced hex never rescans the run.
+    /// </summary>
+    private static void ScoreEncodedRuns(string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
     {
         var found = false;
+        var span = text.AsSpan();
         var i = 0;
-        while (i < text.Length)
+        while (i < span.Length)
         {
-            if (!IsBase64Char(text[i]))
+            var skip = span[i..].IndexOfAny(Base64Characters);
+            if (skip < 0)
             {
-                i++;
-                continue;
+                break;
             }
 
-            var start = i;
-            while (i < text.Length && (IsBase64Char(text[i]) || (text[i] == ' ' && i + 1 < text.Length && IsHexChar(text[i + 1]) && IsHexRun(text, start, i))))
+            var start = i + skip;
+            var end = start;
+            var allHex = true;
+            while (end < span.Length)
             {
-                i++;
+                var c = span[end];
+                if (IsBase64Char(c))
+                {
+                    allHex &= IsHexChar(c);
+                    end++;
+                }
+                else if (c == ' ' && allHex && end + 1 < span.Length && IsHexChar(span[end + 1]))
+                {
+                    end++;
+                }
+                else
+                {
+                    break;
+                }
             }
 
-            var length = i - start;
-            if (length >= MinEncodedLength && Decode(text.AsSpan(start, length)) is { } decoded && RulesScore(decoded) >= DecodedThreshold)
+            var length = end - start;
+            if (length >= MinEncodedLength && Decode(span.Slice(start, length)) is { } decoded && RulesScore(decoded, hits) >= DecodedThreshold)
             {
                 spans.Add((start, length));
                 found = true;
             }
+
+            i = end + 1;
         }
 
         if (found)
         {
             signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
         }
-    }
-
-    private static bool IsHexRun(string text, int start, int end)
-    {
-        for (var k = start; k < end; k++)
-        {
-            if (text[k] != ' ' && !IsHexChar(text[k]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static string? Decode(ReadOnlySpan<char> run)
@@ -305,6 +386,51 @@ public sealed class PromptInjectionScorer
         }
 
         return Math.Round(1 - clean, 4);
+    }
+
+    /// <summary>Each category once, strongest first; categories of equal strength keep the order they were found in.</summary>
+    private static string[] Findings(List<(string Category, double Weight)> signals)
+    {
+        if (signals.Count == 0)
+        {
+            return [];
+        }
+
+        var strongest = new List<(string Category, double Weight)>(signals.Count);
+        foreach (var (category, weight) in signals)
+        {
+            var index = strongest.FindIndex(s => s.Category == category);
+            if (index < 0)
+            {
+                strongest.Add((category, weight));
+            }
+            else if (weight > strongest[index].Weight)
+            {
+                strongest[index] = (category, weight);
+            }
+        }
+
+        // Insertion sort: stable, and there are at most a handful of categories.
+        for (var i = 1; i < strongest.Count; i++)
+        {
+            var item = strongest[i];
+            var j = i - 1;
+            while (j >= 0 && strongest[j].Weight < item.Weight)
+            {
+                strongest[j + 1] = strongest[j];
+                j--;
+            }
+
+            strongest[j + 1] = item;
+        }
+
+        var findings = new string[strongest.Count];
+        for (var i = 0; i < findings.Length; i++)
+        {
+            findings[i] = strongest[i].Category;
+        }
+
+        return findings;
     }
 
     private static List<(int Start, int Length)> MergeSpans(List<(int Start, int Length)> spans)

@@ -33,6 +33,14 @@ public sealed class PromptInjectionScorer
     private static readonly SearchValues<char> Base64Characters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
 
+    private const byte Base64Class = 1;
+    private const byte HexClass = 2;
+
+    // One look-up per character in the encoded-run scan: bit 1 for base64 (standard and URL-safe), bit 2 for hex.
+    private static readonly byte[] CharClasses = Enumerable.Range(0, 128).Select(c => (byte)(
+        (char.IsAsciiLetterOrDigit((char)c) || c is '+' or '/' or '=' or '-' or '_' ? Base64Class : 0)
+        | (char.IsAsciiHexDigit((char)c) ? HexClass : 0))).ToArray();
+
     private static readonly IReadOnlyList<InjectionRule> Rules = InjectionRules.All;
 
     // Every trigger word of every rule, found in one pass (TriggerAutomaton) over the text as it is.
@@ -41,7 +49,13 @@ public sealed class PromptInjectionScorer
 
     private static readonly int[][] PrimaryTriggerIds = [.. Rules.Select(r => IdsOf(r.Triggers))];
 
-    private static readonly int[]?[] AlsoRequiredIds = [.. Rules.Select(r => r.AlsoRequired is null ? null : IdsOf(r.AlsoRequired))];
+    // [trigger]: the rules (one bit each) for which the trigger is one of their own, or one of their second kind.
+    private static readonly ulong[] RulesTriggeredBy = RuleMasks(PrimaryTriggerIds);
+
+    private static readonly ulong[] RulesAlsoSatisfiedBy = RuleMasks([.. Rules.Select(r => r.AlsoRequired is null ? [] : IdsOf(r.AlsoRequired))]);
+
+    // The rules that need no second kind of word.
+    private static readonly ulong RulesWithoutSecondKind = Rules.Select((r, i) => r.AlsoRequired is null ? 1UL << i : 0).Aggregate(0UL, (a, b) => a | b);
 
     // [rule][trigger]: whether the trigger is one of the rule's own (its windows are centred on these).
     private static readonly bool[][] IsPrimaryTrigger = [.. PrimaryTriggerIds.Select(ids =>
@@ -139,19 +153,16 @@ public sealed class PromptInjectionScorer
             return;
         }
 
-        Span<bool> present = stackalloc bool[Triggers.Triggers.Count];
+        ulong triggered = 0, alsoSatisfied = RulesWithoutSecondKind;
         foreach (var hit in hits)
         {
-            present[hit.Trigger] = true;
+            triggered |= RulesTriggeredBy[hit.Trigger];
+            alsoSatisfied |= RulesAlsoSatisfiedBy[hit.Trigger];
         }
 
-        for (var r = 0; r < Rules.Count; r++)
+        for (var due = triggered & alsoSatisfied; due != 0; due &= due - 1)
         {
-            if (!AnyPresent(present, PrimaryTriggerIds[r]) || (AlsoRequiredIds[r] is { } also && !AnyPresent(present, also)))
-            {
-                continue;
-            }
-
+            var r = System.Numerics.BitOperations.TrailingZeroCount(due);
             var rule = Rules[r];
             bool matched;
             try
@@ -250,17 +261,23 @@ public sealed class PromptInjectionScorer
         return matched;
     }
 
-    private static bool AnyPresent(ReadOnlySpan<bool> present, int[] ids)
+    private static ulong[] RuleMasks(int[][] idsByRule)
     {
-        foreach (var id in ids)
+        if (idsByRule.Length > 64)
         {
-            if (present[id])
+            throw new InvalidOperationException("The scorer keeps one bit per rule: at most 64 rules.");
+        }
+
+        var masks = new ulong[Triggers.Triggers.Count];
+        for (var r = 0; r < idsByRule.Length; r++)
+        {
+            foreach (var id in idsByRule[r])
             {
-                return true;
+                masks[id] |= 1UL << r;
             }
         }
 
-        return false;
+        return masks;
     }
 
     /// <summary>
@@ -373,9 +390,9 @@ public sealed class PromptInjectionScorer
         }
     });
 
-    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '-' or '_';
+    private static bool IsBase64Char(char c) => c < 128 && (CharClasses[c] & Base64Class) != 0;
 
-    private static bool IsHexChar(char c) => char.IsAsciiHexDigit(c);
+    private static bool IsHexChar(char c) => c < 128 && (CharClasses[c] & HexClass) != 0;
 
     private static double Combine(List<(string Category, double Weight)> signals)
     {
@@ -399,7 +416,12 @@ public sealed class PromptInjectionScorer
         var strongest = new List<(string Category, double Weight)>(signals.Count);
         foreach (var (category, weight) in signals)
         {
-            var index = strongest.FindIndex(s => s.Category == category);
+            var index = -1;
+            for (var k = 0; k < strongest.Count && index < 0; k++)
+            {
+                index = strongest[k].Category == category ? k : -1;
+            }
+
             if (index < 0)
             {
                 strongest.Add((category, weight));
@@ -435,6 +457,11 @@ public sealed class PromptInjectionScorer
 
     private static List<(int Start, int Length)> MergeSpans(List<(int Start, int Length)> spans)
     {
+        if (spans.Count < 2)
+        {
+            return spans;
+        }
+
         spans.Sort((a, b) => a.Start.CompareTo(b.Start));
         var merged = new List<(int Start, int Length)>();
         foreach (var (start, length) in spans)

@@ -17,8 +17,12 @@ internal sealed class TriggerAutomaton
     // Symbol 0 stands for every character that occurs in no trigger: from any state it leads back to the root.
     private readonly byte[] _symbolOf = new byte[128];
     private readonly int _symbolCount;
+
+    // _next[offset + symbol] is the next state's offset (state × symbol count), bitwise-complemented when that state
+    // reports triggers: one load and one sign test per character.
     private readonly int[] _next;
     private readonly int[]?[] _outputs;
+    private readonly int[] _lengths;
 
     /// <summary>Builds the automaton.</summary>
     /// <param name="triggers">The trigger words: non-empty, lower-case ASCII; their index is the id reported.</param>
@@ -27,6 +31,7 @@ internal sealed class TriggerAutomaton
     {
         ArgumentNullException.ThrowIfNull(triggers);
         Triggers = triggers;
+        _lengths = [.. triggers.Select(t => t.Length)];
         var symbols = 1;
         foreach (var trigger in triggers)
         {
@@ -112,6 +117,12 @@ internal sealed class TriggerAutomaton
                 }
             }
         }
+
+        for (var k = 0; k < _next.Length; k++)
+        {
+            var target = _next[k];
+            _next[k] = _outputs[target] is null ? target * symbols : ~(target * symbols);
+        }
     }
 
     /// <summary>Gets the trigger words; a hit's <see cref="TriggerHit.Trigger"/> indexes this list.</summary>
@@ -124,19 +135,21 @@ internal sealed class TriggerAutomaton
     {
         var next = _next;
         var symbolOf = _symbolOf;
-        var symbolCount = _symbolCount;
-        var state = Root;
+        var offset = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            var symbol = c < 128 ? symbolOf[c] : SymbolOfNonAscii(c);
-            state = next[(state * symbolCount) + symbol];
-            if (_outputs[state] is { } output)
+            var target = next[offset + (c < 128 ? symbolOf[c] : SymbolOfNonAscii(c))];
+            if (target >= 0)
             {
-                foreach (var id in output)
-                {
-                    hits.Add(new TriggerHit(id, i + 1 - Triggers[id].Length, Triggers[id].Length));
-                }
+                offset = target;
+                continue;
+            }
+
+            offset = ~target;
+            foreach (var id in _outputs[offset / _symbolCount]!)
+            {
+                hits.Add(new TriggerHit(id, i + 1 - _lengths[id], _lengths[id]));
             }
         }
     }

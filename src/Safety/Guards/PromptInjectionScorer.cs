@@ -11,8 +11,9 @@ namespace Agents.Safety.Guards;
 /// <remarks>
 /// Each signal has a weight in (0, 1); the score is 1 − ∏(1 − weight), so independent weak signals add up while
 /// one strong phrase suffices. Rules run on the text with invisible characters removed (so a zero-width space
-/// inside "ig​nore" does not hide it), and each rule's regular expression runs only when one of its trigger words
-/// occurs. Heuristic by nature: a determined attacker can phrase around it, and the corpus it is tuned on is in the
+/// inside "ig​nore" does not hide it). One pass (<see cref="TriggerAutomaton"/>) finds every rule's trigger words; a
+/// rule's regular expression runs only when they occur, and then only on windows of <see cref="InjectionRule.Reach"/>
+/// characters around them, so a match must lie that close to a trigger. Heuristic by nature: a determined attacker can phrase around it, and the corpus it is tuned on is in the
 /// tests. Thread-safe.
 /// </remarks>
 public sealed class PromptInjectionScorer

@@ -4,20 +4,33 @@ namespace Agents.Safety.Guards;
 
 /// <summary>
 /// One scoring rule: a pattern, the weight its match adds and its category. The pattern only runs when one of its
-/// trigger words occurs (and, for rules that need two kinds of word, one of the second kind too); the scorer finds
-/// every trigger of every rule in one vectorised pass, which keeps clean text cheap.
+/// trigger words occurs (and, for rules that need two kinds of word, one of the second kind too), and then only on
+/// windows of <see cref="Reach"/> characters either side of each trigger: the scorer finds every trigger of every
+/// rule in one pass, which keeps clean text cheap and bounds the text each pattern reads.
 /// </summary>
-internal sealed class InjectionRule(string category, double weight, Regex pattern, string[] triggers, string[]? alsoRequired = null)
+internal sealed class InjectionRule(string category, double weight, Regex pattern, string[] triggers, string[]? alsoRequired = null, int reach = InjectionRule.DefaultReach)
 {
+    /// <summary>The default <see cref="Reach"/>: several times the longest match the built-in rules allow with single spaces.</summary>
+    public const int DefaultReach = 512;
+
     public string Category { get; } = category;
 
     public double Weight { get; } = weight;
 
     public Regex Pattern { get; } = pattern;
 
-    /// <summary>Gets the trigger words, lower case; one must occur.</summary>
+    /// <summary>Gets the trigger words, lower case; one must occur, and every match is expected to contain one.</summary>
     public IReadOnlyList<string> Triggers { get; } = [.. triggers.Select(t => t.ToLowerInvariant())];
 
     /// <summary>Gets the second kind of trigger words, lower case; when set, one of these must occur too.</summary>
     public IReadOnlyList<string>? AlsoRequired { get; } = alsoRequired?.Select(t => t.ToLowerInvariant()).ToArray();
+
+    /// <summary>Gets how far a match may extend before or after the trigger word it contains, in characters.</summary>
+    public int Reach { get; } = reach;
+
+    /// <summary>
+    /// Gets whether the pattern is anchored at a line start ("^", multiline): then only triggers preceded on their line
+    /// by nothing but white space and the markers <c>#</c>, <c>[</c> and <c>*</c> can start a match.
+    /// </summary>
+    public bool AtLineStart { get; } = pattern.ToString().StartsWith('^');
 }

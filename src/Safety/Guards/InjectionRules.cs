@@ -9,8 +9,12 @@ namespace Agents.Safety.Guards;
 /// </summary>
 internal static class InjectionRules
 {
-    // Non-backtracking: matching time is linear in the text, so crafted input cannot make a rule backtrack for long.
-    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+    // Compiled backtracking rules: each runs only on windows around its trigger words, and every pattern is written so
+    // a match attempt does bounded work (bounded gaps, no nested unbounded repeats, no repeat that can start at every
+    // character of a long run), so crafted input cannot make a rule backtrack for long. The three rules whose bounded
+    // gaps still multiply to a large number of steps per attempt use the non-backtracking engine instead.
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
+    private const RegexOptions LinearOptions = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     private const string OverrideVerbs = @"ignore|ignoring|disregard|forget|skip|bypass|override|overrule|neglect|abandon|set\s+aside|throw\s+out|discard|nevermind|never\s+mind";
@@ -26,16 +30,19 @@ internal static class InjectionRules
             ["instruction", "prompt", "rules", "directive", "guideline", "constraint", "restriction", "guardrail", "programming", "polic", "command", "order", "configuration", "system message", "training"]),
         Rule(InjectionCategories.InstructionOverride, 0.75,
             @"\b(?:forget|ignore|disregard)\s+(?:everything|all|anything)\s+(?:you\s+(?:were|have\s+been|'ve\s+been)\s+(?:told|taught|instructed|given|programmed)|(?:written\s+)?above|before\s+this|said\s+(?:before|above)\s+(?:by|in)\s+the\s+system)",
-            "forget", "ignore", "disregard"),
+            ["forget", "ignore", "disregard"],
+            ["everything", "all", "anything"]),
         Rule(InjectionCategories.InstructionOverride, 0.65,
             @"\b(?:new|updated|real|actual|true|revised|secret|hidden)\s+(?:system\s+)?(?:instructions?|prompt|directives?|task)\s*(?:[:\-–]|are\b|is\b)|\b(?:new|updated|real|revised)\s+system\s+rules\b",
-            "instruction", "prompt", "directive", "task", "system rules"),
+            ["instruction", "prompt", "directive", "task", "system rules"],
+            ["new", "updated", "real", "actual", "true", "revised", "secret", "hidden"]),
         Rule(InjectionCategories.InstructionOverride, 0.45,
             @"\bfrom\s+now\s+on,?\s+(?:you|your)\b[^.\n]{0,40}\b(?:are|will|must|shall|should|respond|answer|act|only|never|reply|obey)\b",
             "from now on"),
         Rule(InjectionCategories.InstructionOverride, 0.8,
             @"\b(?:reveal|print|show|output|repeat|display|leak|disclose|tell\s+me|give\s+me|dump|spell\s+out|write\s+out|recite|share|copy|paste|translate|include)\b[^.\n]{0,30}?\b(?:your|the)\s+(?:(?:entire|full|complete|exact|whole|verbatim)\s+)?(?:(?:system|initial|original|hidden|secret|internal|developer|pre-?prompt|confidential)\s+(?:prompt|instructions|rules|configuration|guidelines)|system\s+message)",
-            "system", "initial", "original", "hidden", "secret", "internal", "developer", "prompt", "confidential"),
+            ["system", "initial", "original", "hidden", "secret", "internal", "developer", "prompt", "confidential"],
+            ["reveal", "print", "show", "output", "repeat", "display", "leak", "disclose", "tell", "give", "dump", "spell", "write", "recite", "share", "copy", "paste", "translate", "include"]),
         Rule(InjectionCategories.InstructionOverride, 0.8,
             @"\bdo\s+not\s+(?:follow|obey|listen\s+to|comply\s+with|adhere\s+to|respect)\s+(?:your|the|any)\s+(?:(?:previous|prior|original|system|safety)\s+)?(?:rules|instructions|guidelines|policies|system\s+prompt|programming|restrictions)",
             "do not"),
@@ -102,24 +109,24 @@ internal static class InjectionRules
             @"</?(?:system|system_prompt|sys|instructions?|admin|developer)>|""role""\s*:\s*""(?:system|developer)""",
             "<system", "</system", "<sys", "</sys", "<instruction", "</instruction", "<admin", "</admin", "<developer", "</developer", "\"role\""),
         Rule(InjectionCategories.FakeRoleMarker, 0.7,
-            @"\b(?:end|beginning|begin|start)\s+of\s+(?:the\s+)?(?:system\s+|user\s+|original\s+)?(?:prompt|instructions|system\s+message|user\s+input|context)\b\s*[\]\-=#>:)]|[-=#*]{3,}\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|user|instructions|prompt)",
+            @"\b(?:end|beginning|begin|start)\s+of\s+(?:the\s+)?(?:system\s+|user\s+|original\s+)?(?:prompt|instructions|system\s+message|user\s+input|context)\b\s*[\]\-=#>:)]|[-=#*]{3}\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|user|instructions|prompt)",
             "end of", "beginning of", "begin of", "start of", "---", "===", "###", "***"),
         Rule(InjectionCategories.FakeRoleMarker, 0.45,
-            @"^\s*(?:#{1,4}\s*|\[|\*\*)?(?:system|developer|admin|administrator)(?:\s+(?:message|prompt|instruction|override|note|notice|update))?\s*(?:\]|\*\*)?\s*:",
+            @"^[^\S\r\n]*(?:#{1,4}\s*|\[|\*\*)?(?:system|developer|admin|administrator)(?:\s+(?:message|prompt|instruction|override|note|notice|update))?\s*(?:\]|\*\*)?\s*:",
             "system", "developer", "admin"),
-        Rule(InjectionCategories.FakeRoleMarker, 0.35, @"^\s*(?:#{1,4}\s*|\[)?(?:assistant|ai|user|human)\s*(?:\])?\s*:", "assistant", "human", "user:", "user]", "user :", "ai:", "ai]", "ai :"),
+        Rule(InjectionCategories.FakeRoleMarker, 0.35, @"^[^\S\r\n]*(?:#{1,4}\s*|\[)?(?:assistant|ai|user|human)\s*(?:\])?\s*:", "assistant", "human", "user:", "user]", "user :", "ai:", "ai]", "ai :"),
 
         // Hidden text.
-        Rule(InjectionCategories.HiddenText, 0.7,
+        LinearRule(InjectionCategories.HiddenText, 0.7, 1024,
             @"<!--[\s\S]{0,400}?\b(?:ignore|instructions?|system|prompt|assistant|you\s+must|you\s+are|AI|model|reveal|send|forward)\b[\s\S]{0,400}?-->",
             "<!--"),
-        Rule(InjectionCategories.HiddenText, 0.2, @"<!--[\s\S]{0,2000}?-->", "<!--"),
+        LinearRule(InjectionCategories.HiddenText, 0.2, 2048, @"<!--[\s\S]{0,2000}?-->", "<!--"),
         Rule(InjectionCategories.HiddenText, 0.35,
             @"\b(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\b|color\s*:\s*(?:white|#fff(?:fff)?|transparent)\b|opacity\s*:\s*0(?:\.0+)?\b)",
             "display", "visibility", "font-size", "color", "opacity"),
 
         // Exfiltration.
-        Rule(InjectionCategories.Exfiltration, 0.55,
+        LinearRule(InjectionCategories.Exfiltration, 0.55, 1024,
             @"!\[[^\]]{0,100}\]\(\s*https?://[^)\s]{1,300}[?&][^)\s=]{1,40}=[^)\s]{0,300}\)",
             "]("),
         Rule(InjectionCategories.Exfiltration, 0.5,
@@ -134,11 +141,15 @@ internal static class InjectionRules
     ];
 
     private static InjectionRule Rule(string category, double weight, string pattern, params string[] triggers) =>
-        new(category, weight, Build(pattern), triggers);
+        new(category, weight, Build(pattern, Options), triggers);
 
     private static InjectionRule Rule(string category, double weight, string pattern, string[] triggers, string[] alsoRequired) =>
-        new(category, weight, Build(pattern), triggers, alsoRequired);
+        new(category, weight, Build(pattern, Options), triggers, alsoRequired);
 
-    private static Regex Build(string pattern) =>
-        new(pattern, Options | (pattern.StartsWith('^') ? RegexOptions.Multiline : RegexOptions.None), Timeout);
+    /// <summary>A non-backtracking rule whose matches may extend <paramref name="reach"/> characters from the trigger.</summary>
+    private static InjectionRule LinearRule(string category, double weight, int reach, string pattern, params string[] triggers) =>
+        new(category, weight, Build(pattern, LinearOptions), triggers, reach: reach);
+
+    private static Regex Build(string pattern, RegexOptions options) =>
+        new(pattern, options | (pattern.StartsWith('^') ? RegexOptions.Multiline : RegexOptions.None), Timeout);
 }

@@ -11,8 +11,9 @@ namespace Agents.Safety.Guards;
 /// <remarks>
 /// Each signal has a weight in (0, 1); the score is 1 − ∏(1 − weight), so independent weak signals add up while
 /// one strong phrase suffices. Rules run on the text with invisible characters removed (so a zero-width space
-/// inside "ig​nore" does not hide it), and each rule's regular expression runs only when one of its trigger words
-/// occurs. Heuristic by nature: a determined attacker can phrase around it, and the corpus it is tuned on is in the
+/// inside "ig​nore" does not hide it). One pass (<see cref="TriggerAutomaton"/>) finds every rule's trigger words; a
+/// rule's regular expression runs only when they occur, and then only on windows of <see cref="InjectionRule.Reach"/>
+/// characters around them, so a match must lie that close to a trigger. Heuristic by nature: a determined attacker can phrase around it, and the corpus it is tuned on is in the
 /// tests. Thread-safe.
 /// </remarks>
 public sealed class PromptInjectionScorer
@@ -30,20 +31,44 @@ public sealed class PromptInjectionScorer
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    // Every trigger word of every rule, searched for in one pass over the lower-cased text.
-    private static readonly string[] AllTriggers = [.. InjectionRules.All
-        .SelectMany(r => r.Triggers.Concat(r.AlsoRequired ?? [])).Distinct(StringComparer.Ordinal)];
+    private static readonly SearchValues<char> Base64Characters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
 
-    private static readonly SearchValues<string> AllTriggerValues = SearchValues.Create(AllTriggers, StringComparison.Ordinal);
+    private const byte Base64Class = 1;
+    private const byte HexClass = 2;
 
-    private static readonly Dictionary<char, (string Trigger, int Id)[]> TriggersByFirstChar = AllTriggers
-        .Select((t, id) => (Trigger: t, Id: id))
-        .GroupBy(t => t.Trigger[0])
-        .ToDictionary(g => g.Key, g => g.ToArray());
+    // One look-up per character in the encoded-run scan: bit 1 for base64 (standard and URL-safe), bit 2 for hex.
+    private static readonly byte[] CharClasses = Enumerable.Range(0, 128).Select(c => (byte)(
+        (char.IsAsciiLetterOrDigit((char)c) || c is '+' or '/' or '=' or '-' or '_' ? Base64Class : 0)
+        | (char.IsAsciiHexDigit((char)c) ? HexClass : 0))).ToArray();
 
-    private static readonly (int[] Triggers, int[]? AlsoRequired)[] RuleTriggerIds = [.. InjectionRules.All.Select(r => (
-        r.Triggers.Select(t => Array.IndexOf(AllTriggers, t)).ToArray(),
-        r.AlsoRequired?.Select(t => Array.IndexOf(AllTriggers, t)).ToArray()))];
+    private static readonly IReadOnlyList<InjectionRule> Rules = InjectionRules.All;
+
+    // Every trigger word of every rule, found in one pass (TriggerAutomaton) over the text as it is.
+    private static readonly TriggerAutomaton Triggers = new([.. Rules
+        .SelectMany(r => r.Triggers.Concat(r.AlsoRequired ?? [])).Distinct(StringComparer.Ordinal)]);
+
+    private static readonly int[][] PrimaryTriggerIds = [.. Rules.Select(r => IdsOf(r.Triggers))];
+
+    // [trigger]: the rules (one bit each) for which the trigger is one of their own, or one of their second kind.
+    private static readonly ulong[] RulesTriggeredBy = RuleMasks(PrimaryTriggerIds);
+
+    private static readonly ulong[] RulesAlsoSatisfiedBy = RuleMasks([.. Rules.Select(r => r.AlsoRequired is null ? [] : IdsOf(r.AlsoRequired))]);
+
+    // The rules that need no second kind of word.
+    private static readonly ulong RulesWithoutSecondKind = Rules.Select((r, i) => r.AlsoRequired is null ? 1UL << i : 0).Aggregate(0UL, (a, b) => a | b);
+
+    // [rule][trigger]: whether the trigger is one of the rule's own (its windows are centred on these).
+    private static readonly bool[][] IsPrimaryTrigger = [.. PrimaryTriggerIds.Select(ids =>
+    {
+        var primary = new bool[Triggers.Triggers.Count];
+        foreach (var id in ids)
+        {
+            primary[id] = true;
+        }
+
+        return primary;
+    })];
 
     /// <summary>Creates a scorer with the built-in rules.</summary>
     /// <param name="decodeEncodedPayloads">Whether base64, hex and rot13 runs are decoded and scored (the costliest part).</param>
@@ -69,12 +94,13 @@ public sealed class PromptInjectionScorer
         var clean = sanitized.Text;
         var signals = new List<(string Category, double Weight)>();
         var spans = new List<(int Start, int Length)>();
-        ScoreRules(clean, signals, spans);
+        var hits = new List<TriggerHit>();
+        ScoreRules(clean, hits, signals, spans);
 
         if (sanitized.TagMessage.Length > 0)
         {
             signals.Add((InjectionCategories.HiddenText, TagCharacterWeight));
-            if (RulesScore(sanitized.TagMessage) >= DecodedThreshold)
+            if (RulesScore(sanitized.TagMessage, hits) >= DecodedThreshold)
             {
                 signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
             }
@@ -86,154 +112,227 @@ public sealed class PromptInjectionScorer
 
         if (DecodeEncodedPayloads)
         {
-            ScoreEncodedRuns(clean, signals, spans);
+            ScoreEncodedRuns(clean, hits, signals, spans);
         }
 
         if (DecodeEncodedPayloads && clean.AsSpan().IndexOfAny(Rot13Hints) >= 0)
         {
             var rotSpans = new List<(int Start, int Length)>();
-            if (RulesScore(Rot13(clean), rotSpans) >= DecodedThreshold)
+            if (RulesScore(Rot13(clean), hits, rotSpans) >= DecodedThreshold)
             {
                 signals.Add((InjectionCategories.EncodedPayload, Rot13PayloadWeight));
                 spans.AddRange(rotSpans);
             }
         }
 
-        var score = Combine(signals);
-        var findings = signals.GroupBy(s => s.Category).OrderByDescending(g => g.Max(s => s.Weight)).Select(g => g.Key).ToList();
-        return new InjectionAssessment(clean, score, findings, MergeSpans(spans), sanitized);
+        return new InjectionAssessment(clean, Combine(signals), Findings(signals), MergeSpans(spans), sanitized);
     }
 
-    private static double RulesScore(string text, List<(int Start, int Length)>? spans = null)
+    private static int[] IdsOf(IReadOnlyList<string> words)
+    {
+        var all = Triggers.Triggers.ToList();
+        return [.. words.Select(w => all.IndexOf(w))];
+    }
+
+    private static double RulesScore(string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans = null)
     {
         var signals = new List<(string, double)>();
-        ScoreRules(text, signals, spans ?? []);
+        ScoreRules(text, hits, signals, spans ?? []);
         return Combine(signals);
     }
 
-    private static void ScoreRules(string text, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
+    /// <summary>
+    /// Finds every trigger once, then runs each rule whose triggers occur on the windows around its own triggers
+    /// (overlapping windows merged), so a rule reads only text near where it could match.
+    /// </summary>
+    private static void ScoreRules(string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
     {
-        var span = text.AsSpan();
-        var present = PresentTriggers(text);
-        var rules = InjectionRules.All;
-        for (var r = 0; r < rules.Count; r++)
+        hits.Clear();
+        Triggers.FindAll(text, hits);
+        if (hits.Count == 0)
         {
-            var rule = rules[r];
-            var (triggers, alsoRequired) = RuleTriggerIds[r];
-            if (!AnyPresent(present, triggers) || (alsoRequired is not null && !AnyPresent(present, alsoRequired)))
-            {
-                continue;
-            }
+            return;
+        }
 
+        ulong triggered = 0, alsoSatisfied = RulesWithoutSecondKind;
+        foreach (var hit in hits)
+        {
+            triggered |= RulesTriggeredBy[hit.Trigger];
+            alsoSatisfied |= RulesAlsoSatisfiedBy[hit.Trigger];
+        }
+
+        for (var due = triggered & alsoSatisfied; due != 0; due &= due - 1)
+        {
+            var r = System.Numerics.BitOperations.TrailingZeroCount(due);
+            var rule = Rules[r];
+            bool matched;
             try
             {
-                var matched = false;
-                foreach (var match in rule.Pattern.EnumerateMatches(span))
-                {
-                    matched = true;
-                    spans.Add((match.Index, match.Length));
-                }
-
-                if (matched)
-                {
-                    signals.Add((rule.Category, rule.Weight));
-                }
+                matched = MatchWindows(rule, IsPrimaryTrigger[r], text, hits, spans);
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
                 // Text built to make a rule backtrack is itself suspicious: count the rule as matched.
+                matched = true;
+            }
+
+            if (matched)
+            {
                 signals.Add((rule.Category, rule.Weight));
             }
         }
     }
 
-    /// <summary>Marks which trigger words occur in <paramref name="text"/>: one vectorised search, then a check at each hit.</summary>
-    private static bool[] PresentTriggers(string text)
+    /// <summary>Runs <paramref name="rule"/> on the merged windows of <see cref="InjectionRule.Reach"/> around its trigger hits.</summary>
+    internal static bool MatchWindows(InjectionRule rule, bool[] isPrimary, string text, List<TriggerHit> hits, List<(int Start, int Length)> spans)
     {
-        var present = new bool[AllTriggers.Length];
-        var lower = text.ToLowerInvariant();
-        var position = 0;
-        while (position < lower.Length)
+        var matched = false;
+        var windowStart = -1;
+        var windowEnd = -1;
+        foreach (var hit in hits)
         {
-            var found = lower.AsSpan(position).IndexOfAny(AllTriggerValues);
-            if (found < 0)
+            if (!isPrimary[hit.Trigger] || (rule.AtLineStart && !OnlyMarkersBefore(text, hit.Start)))
             {
-                break;
-            }
-
-            position += found;
-            var rest = lower.AsSpan(position);
-            foreach (var (trigger, id) in TriggersByFirstChar[lower[position]])
-            {
-                if (rest.StartsWith(trigger, StringComparison.Ordinal))
-                {
-                    present[id] = true;
-                }
-            }
-
-            position++;
-        }
-
-        return present;
-    }
-
-    private static bool AnyPresent(bool[] present, int[] ids)
-    {
-        foreach (var id in ids)
-        {
-            if (present[id])
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Finds long base64 or hex runs, decodes them and scores what they say.</summary>
-    private static void ScoreEncodedRuns(string text, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
-    {
-        var found = false;
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (!IsBase64Char(text[i]))
-            {
-                i++;
                 continue;
             }
 
-            var start = i;
-            while (i < text.Length && (IsBase64Char(text[i]) || (text[i] == ' ' && i + 1 < text.Length && IsHexChar(text[i + 1]) && IsHexRun(text, start, i))))
+            var start = Math.Max(0, hit.Start - rule.Reach);
+            var end = (int)Math.Min(text.Length, (long)hit.Start + hit.Length + rule.Reach);
+            if (windowEnd >= 0 && start <= windowEnd)
             {
-                i++;
+                windowStart = Math.Min(windowStart, start);
+                windowEnd = Math.Max(windowEnd, end);
+                continue;
             }
 
-            var length = i - start;
-            if (length >= MinEncodedLength && Decode(text.AsSpan(start, length)) is { } decoded && RulesScore(decoded) >= DecodedThreshold)
+            if (windowEnd >= 0)
             {
-                spans.Add((start, length));
-                found = true;
+                matched |= MatchWindow(rule, text, windowStart, windowEnd, spans);
             }
+
+            windowStart = start;
+            windowEnd = end;
         }
 
-        if (found)
+        if (windowEnd >= 0)
         {
-            signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
+            matched |= MatchWindow(rule, text, windowStart, windowEnd, spans);
         }
+
+        return matched;
     }
 
-    private static bool IsHexRun(string text, int start, int end)
+    /// <summary>Whether the line holding <paramref name="position"/> has only white space and heading or list markers before it.</summary>
+    internal static bool OnlyMarkersBefore(string text, int position)
     {
-        for (var k = start; k < end; k++)
+        for (var i = position - 1; i >= 0; i--)
         {
-            if (text[k] != ' ' && !IsHexChar(text[k]))
+            var c = text[i];
+            if (c is '\n' or '\r')
+            {
+                return true;
+            }
+
+            if (c is not ('#' or '[' or '*') && !char.IsWhiteSpace(c))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)> spans)
+    {
+        // Never cut a word at the window's end, or "\b" would see a boundary the text does not have.
+        var limit = Math.Min(text.Length, end + 64);
+        while (end < limit && char.IsLetterOrDigit(text[end]))
+        {
+            end++;
+        }
+
+        // The whole text before the window stays visible, so "\b", "^" and look-behinds at its start read the real context.
+        var matched = false;
+        foreach (var match in rule.Pattern.EnumerateMatches(text.AsSpan(0, end), start))
+        {
+            matched = true;
+            spans.Add((match.Index, match.Length));
+        }
+
+        return matched;
+    }
+
+    private static ulong[] RuleMasks(int[][] idsByRule)
+    {
+        if (idsByRule.Length > 64)
+        {
+            throw new InvalidOperationException("The scorer keeps one bit per rule: at most 64 rules.");
+        }
+
+        var masks = new ulong[Triggers.Triggers.Count];
+        for (var r = 0; r < idsByRule.Length; r++)
+        {
+            foreach (var id in idsByRule[r])
+            {
+                masks[id] |= 1UL << r;
+            }
+        }
+
+        return masks;
+    }
+
+    /// <summary>
+    /// Finds long base64 or hex runs (hex may come in space-separated groups), decodes them and scores what they say.
+    /// One pass: whether the run so far is all hex is tracked as it grows, so spaced hex never rescans the run.
+    /// </summary>
+    private static void ScoreEncodedRuns(string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
+    {
+        var found = false;
+        var span = text.AsSpan();
+        var i = 0;
+        while (i < span.Length)
+        {
+            var skip = span[i..].IndexOfAny(Base64Characters);
+            if (skip < 0)
+            {
+                break;
+            }
+
+            var start = i + skip;
+            var end = start;
+            var allHex = true;
+            while (end < span.Length)
+            {
+                var c = span[end];
+                if (IsBase64Char(c))
+                {
+                    allHex &= IsHexChar(c);
+                    end++;
+                }
+                else if (c == ' ' && allHex && end + 1 < span.Length && IsHexChar(span[end + 1]))
+                {
+                    end++;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            var length = end - start;
+            if (length >= MinEncodedLength && Decode(span.Slice(start, length)) is { } decoded && RulesScore(decoded, hits) >= DecodedThreshold)
+            {
+                spans.Add((start, length));
+                found = true;
+            }
+
+            i = end + 1;
+        }
+
+        if (found)
+        {
+            signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
+        }
     }
 
     private static string? Decode(ReadOnlySpan<char> run)
@@ -292,9 +391,9 @@ public sealed class PromptInjectionScorer
         }
     });
 
-    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '-' or '_';
+    private static bool IsBase64Char(char c) => c < 128 && (CharClasses[c] & Base64Class) != 0;
 
-    private static bool IsHexChar(char c) => char.IsAsciiHexDigit(c);
+    private static bool IsHexChar(char c) => c < 128 && (CharClasses[c] & HexClass) != 0;
 
     private static double Combine(List<(string Category, double Weight)> signals)
     {
@@ -307,8 +406,63 @@ public sealed class PromptInjectionScorer
         return Math.Round(1 - clean, 4);
     }
 
+    /// <summary>Each category once, strongest first; categories of equal strength keep the order they were found in.</summary>
+    private static string[] Findings(List<(string Category, double Weight)> signals)
+    {
+        if (signals.Count == 0)
+        {
+            return [];
+        }
+
+        var strongest = new List<(string Category, double Weight)>(signals.Count);
+        foreach (var (category, weight) in signals)
+        {
+            var index = -1;
+            for (var k = 0; k < strongest.Count && index < 0; k++)
+            {
+                index = strongest[k].Category == category ? k : -1;
+            }
+
+            if (index < 0)
+            {
+                strongest.Add((category, weight));
+            }
+            else if (weight > strongest[index].Weight)
+            {
+                strongest[index] = (category, weight);
+            }
+        }
+
+        // Insertion sort: stable, and there are at most a handful of categories.
+        for (var i = 1; i < strongest.Count; i++)
+        {
+            var item = strongest[i];
+            var j = i - 1;
+            while (j >= 0 && strongest[j].Weight < item.Weight)
+            {
+                strongest[j + 1] = strongest[j];
+                j--;
+            }
+
+            strongest[j + 1] = item;
+        }
+
+        var findings = new string[strongest.Count];
+        for (var i = 0; i < findings.Length; i++)
+        {
+            findings[i] = strongest[i].Category;
+        }
+
+        return findings;
+    }
+
     private static List<(int Start, int Length)> MergeSpans(List<(int Start, int Length)> spans)
     {
+        if (spans.Count < 2)
+        {
+            return spans;
+        }
+
         spans.Sort((a, b) => a.Start.CompareTo(b.Start));
         var merged = new List<(int Start, int Length)>();
         foreach (var (start, length) in spans)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -11,6 +12,10 @@ namespace Agents.Safety.Validation;
 public sealed class BlocklistOutputValidator : IIncrementalOutputValidator
 {
     private readonly Regex _pattern;
+
+    // The first word of every folded term: an ASCII text holding none of them (any case) cannot match, which spares
+    // folding it and running the pattern.
+    private readonly SearchValues<string> _firstWords;
 
     /// <summary>Creates the validator.</summary>
     /// <param name="terms">The words and phrases to block.</param>
@@ -35,6 +40,9 @@ public sealed class BlocklistOutputValidator : IIncrementalOutputValidator
         Replacement = replacement;
         TermCount = folded.Count;
         MaxViolationLength = Math.Max(1, folded.Max(t => t.Length) * 2);
+        _firstWords = SearchValues.Create(
+            [.. folded.Select(t => t.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0]).Distinct(StringComparer.Ordinal)],
+            StringComparison.OrdinalIgnoreCase);
         var alternatives = new StringBuilder();
         foreach (var term in folded)
         {
@@ -75,6 +83,11 @@ public sealed class BlocklistOutputValidator : IIncrementalOutputValidator
     public IReadOnlyList<ValidationViolation> Scan(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (System.Text.Ascii.IsValid(text) && text.AsSpan().IndexOfAny(_firstWords) < 0)
+        {
+            return [];
+        }
+
         var folded = AccentFoldedText.Create(text);
         var violations = new List<ValidationViolation>();
         try

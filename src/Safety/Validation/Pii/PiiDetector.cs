@@ -297,17 +297,20 @@ public sealed partial class PiiDetector
             }
         }
 
-        // Long runs of token characters, found by a vectorised scan rather than a regex.
+        // Long runs of token characters, found by a vectorised scan rather than a regex: only a run of at least
+        // MinSecretLength characters can be a secret, so a window of that many characters holding a separator lets the
+        // scan jump past the separator without looking at the short words before it.
         var i = 0;
-        while (i < span.Length)
+        while (i <= span.Length - MinSecretLength)
         {
-            var start = span[i..].IndexOfAny(SecretRunCharacters);
-            if (start < 0)
+            var separator = span.Slice(i, MinSecretLength).LastIndexOfAnyExcept(SecretRunCharacters);
+            if (separator >= 0)
             {
-                break;
+                i += separator + 1;
+                continue;
             }
 
-            start += i;
+            var start = i;
             var length = span[start..].IndexOfAnyExcept(SecretRunCharacters);
             length = length < 0 ? span.Length - start : length;
             var end = start + length;

@@ -1,4 +1,4 @@
-namespace Agents.Backends.OpenAI.Chat;
+namespace Agents.Backends.Http;
 
 /// <summary>
 /// The checks a <see cref="ToolChoice"/> must pass before it is sent: a required call needs offered tools, and a named

@@ -193,53 +193,31 @@ public static class ChatbotCommandLine
         },
     };
 
-    private static Option<int?> IntOption(string name, string description, string helpName, int min, int max) => new(name)
+    private static Option<int?> IntOption(string name, string description, string helpName, int min, int max) =>
+        NumberOption(name, description, helpName, NumberStyles.Integer, min, max, $"a whole number from {min} to {max}");
+
+    private static Option<long?> LongOption(string name, string description) =>
+        NumberOption(name, description, "n", NumberStyles.Integer, long.MinValue, long.MaxValue, "a whole number");
+
+    private static Option<float?> FloatOption(string name, string description, string helpName, float min, float max) =>
+        NumberOption(name, description, helpName, NumberStyles.Float, min, max, string.Create(CultureInfo.InvariantCulture, $"a number from {min} to {max}"));
+
+    // Numbers are read with the invariant culture (a decimal point, whatever the machine's language) and range-checked,
+    // so a mistake is reported naming the flag and what it needs.
+    private static Option<T?> NumberOption<T>(string name, string description, string helpName, NumberStyles styles, T min, T max, string needs)
+        where T : struct, System.Numerics.INumber<T> => new(name)
     {
         Description = description,
         HelpName = helpName,
         CustomParser = result =>
         {
             var text = Single(result);
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+            if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
             {
-                return n;
+                return value;
             }
 
-            result.AddError($"{name} needs a whole number from {min} to {max}, not '{text}'.");
-            return null;
-        },
-    };
-
-    private static Option<long?> LongOption(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "n",
-        CustomParser = result =>
-        {
-            var text = Single(result);
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-            {
-                return n;
-            }
-
-            result.AddError($"{name} needs a whole number, not '{text}'.");
-            return null;
-        },
-    };
-
-    private static Option<float?> FloatOption(string name, string description, string helpName, float min, float max) => new(name)
-    {
-        Description = description,
-        HelpName = helpName,
-        CustomParser = result =>
-        {
-            var text = Single(result);
-            if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && x <= max)
-            {
-                return x;
-            }
-
-            result.AddError($"{name} needs a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'.");
+            result.AddError($"{name} needs {needs}, not '{text}'.");
             return null;
         },
     };

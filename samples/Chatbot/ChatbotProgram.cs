@@ -46,7 +46,7 @@ public static class ChatbotProgram
         }
 
         var options = ChatbotCommandLine.ToOptions(parsed);
-        IHost host;
+        IHost? host = null;
         LlamaModel? preloaded = null;
         IGenerator generator;
         try
@@ -64,6 +64,7 @@ public static class ChatbotProgram
         catch (Exception ex) when (ex is UsageException or ModelLoadException or OptionsValidationException)
         {
             preloaded?.Dispose();
+            host?.Dispose();
             await error.WriteLineAsync("chatbot: " + OneLine(ex.Message)).ConfigureAwait(false);
             return ExitUsage;
         }

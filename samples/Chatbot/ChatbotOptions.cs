@@ -1,8 +1,11 @@
 namespace Agents.Samples.Chatbot;
 
-/// <summary>The command line, parsed.</summary>
+/// <summary>The command line, parsed; what no flag set stays unset, for <c>appsettings.json</c> and the environment to fill.</summary>
 public sealed class ChatbotOptions
 {
+    /// <summary>The most tokens per answer when neither a flag nor the configuration says.</summary>
+    public const int DefaultMaxTokens = 256;
+
     public string Backend { get; set; } = "local";
 
     public string? Model { get; set; }
@@ -11,7 +14,8 @@ public sealed class ChatbotOptions
 
     public string? SystemPrompt { get; set; }
 
-    public int MaxTokens { get; set; } = 256;
+    /// <summary>Gets or sets --max-tokens; unset: <c>Agents:Defaults:MaxTokens</c>, else <see cref="DefaultMaxTokens"/>.</summary>
+    public int? MaxTokens { get; set; }
 
     public float? Temperature { get; set; }
 
@@ -33,8 +37,6 @@ public sealed class ChatbotOptions
     public int? ContextSize { get; set; }
 
     public int? Threads { get; set; }
-
-    public bool ShowHelp { get; set; }
 
     public bool Verbose { get; set; }
 

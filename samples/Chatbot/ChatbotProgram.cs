@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Agents.Backends.Llama;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -20,28 +22,49 @@ public static class ChatbotProgram
     /// <param name="error">Problems: one line each.</param>
     /// <param name="interactiveConsole">Whether input is a terminal (a styled view is used).</param>
     /// <param name="handleCtrlC">Whether Ctrl+C is hooked (only the real process does it).</param>
+    /// <param name="progressConsole">
+    /// Where the model-loading spinner is drawn (the terminal's stderr); <see langword="null"/>, as when stderr is
+    /// redirected, for none. Never drawn with <c>--json</c> or <c>--json-schema</c>.
+    /// </param>
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(
-        string[] args, TextReader input, TextWriter output, TextWriter error, bool interactiveConsole = false, bool handleCtrlC = true)
+        string[] args, TextReader input, TextWriter output, TextWriter error, bool interactiveConsole = false, bool handleCtrlC = true,
+        IAnsiConsole? progressConsole = null)
     {
-        ChatbotOptions options;
-        IHost host;
+        var parsed = ChatbotCommandLine.Parse(args);
+
+        // Help and version print even beside other mistakes; any other mistake is one line and exit code 2.
+        if (ChatbotCommandLine.IsHelpOrVersion(parsed))
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        }
+
+        if (parsed.Errors.Count > 0)
+        {
+            await error.WriteLineAsync("chatbot: " + ChatbotCommandLine.DescribeErrors(parsed)).ConfigureAwait(false);
+            return ExitUsage;
+        }
+
+        var options = ChatbotCommandLine.ToOptions(parsed);
+        IHost? host = null;
+        LlamaModel? preloaded = null;
         IGenerator generator;
         try
         {
-            options = CommandLine.Parse(args);
-            if (options.ShowHelp)
-            {
-                output.WriteLine(CommandLine.Usage);
-                return ExitOk;
-            }
-
+            ToolFlags.Check(options);
             host = GeneratorHost.Build(options);
             await host.StartAsync().ConfigureAwait(false);
+
+            // The local model loads here, under a spinner with its progress when stderr is a terminal; the generator
+            // resolved next shares the loaded weights instead of loading them again.
+            preloaded = await ModelLoadProgress.PreloadAsync(
+                host.Services, progressConsole is not null && !options.Json && options.JsonSchemaPath is null ? progressConsole : null).ConfigureAwait(false);
             generator = host.Services.GetRequiredService<IGenerator>();
         }
         catch (Exception ex) when (ex is UsageException or ModelLoadException or OptionsValidationException)
         {
+            preloaded?.Dispose();
+            host?.Dispose();
             await error.WriteLineAsync("chatbot: " + OneLine(ex.Message)).ConfigureAwait(false);
             return ExitUsage;
         }
@@ -75,6 +98,7 @@ public static class ChatbotProgram
 
             await host.StopAsync().ConfigureAwait(false);
             host.Dispose();
+            preloaded?.Dispose();
         }
     }
 
@@ -195,7 +219,7 @@ public static class ChatbotProgram
                 view.Stats(session);
                 break;
             case "/help":
-                view.Info(CommandLine.Usage);
+                view.Info(ChatbotCommandLine.HelpText());
                 break;
             case "/exit" or "/quit":
                 return false;

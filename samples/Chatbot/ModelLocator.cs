@@ -1,17 +1,18 @@
 namespace Agents.Samples.Chatbot;
 
 /// <summary>
-/// Finds the local model: --model, else $AGENTS_MODEL, else the shared test model beside the repository
-/// (../shared/models/llama-2-tiny-random.gguf from the repository root), so the quick start needs no flag.
+/// Finds the local model: --model, else $AGENTS_MODEL, else <c>Agents:Llama:ModelPath</c> from the configuration, else
+/// the shared test model beside the repository (../shared/models/llama-2-tiny-random.gguf from the repository root), so
+/// the quick start needs no flag.
 /// </summary>
 public static class ModelLocator
 {
     public const string EnvironmentVariable = "AGENTS_MODEL";
     private const string TestModelRelativePath = "../shared/models/llama-2-tiny-random.gguf";
 
-    public static string Resolve(string? model)
+    public static string Resolve(string? model, string? configuredPath = null)
     {
-        var explicitPath = model ?? Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var explicitPath = model ?? Environment.GetEnvironmentVariable(EnvironmentVariable) ?? configuredPath;
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
             var full = Path.GetFullPath(explicitPath);
@@ -33,7 +34,7 @@ public static class ModelLocator
             }
         }
 
-        throw new UsageException($"no model given: pass --model <path.gguf> or set {EnvironmentVariable}.");
+        throw new UsageException($"no model given: pass --model <path.gguf>, set {EnvironmentVariable} or Agents:Llama:ModelPath in appsettings.json.");
     }
 
     private static string? FindRepositoryRoot(string start)

@@ -11,6 +11,10 @@ internal static class RagQaCommandLine
 {
     /// <summary>The environment variables RagQa reads, as listed in the help.</summary>
     public const string EnvironmentHelp = """
+        Configuration (a flag wins over an environment variable, which wins over a file):
+          appsettings.json                                beside the program, then in the current directory: sections
+                                                          Agents:Llama (ModelPath: ask's model without --model),
+                                                          Agents:OpenAI, Agents:Anthropic (see the README)
         Environment variables:
           OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL   ask --backend openai: key (required), server, model
           ANTHROPIC_API_KEY, ANTHROPIC_MODEL              ask --backend anthropic: key (required), model

@@ -27,11 +27,10 @@ internal static class AskCommand
             return RagQaApp.Failure;
         }
 
-        await Decorations.WithStatusAsync(command, "Loading the model", async () =>
-        {
-            await host.StartAsync(cancellationToken);
-            return host.Services.GetRequiredService<IGenerator>();
-        });
+        await host.StartAsync(cancellationToken);
+
+        // A local model loads here, with its progress under a spinner; the generator shares the loaded weights.
+        using var model = await ModelLoading.PreloadAsync(command, host.Services, cancellationToken);
         var generator = host.Services.GetRequiredService<IGenerator>();
         var answer = await StreamAnswerAsync(command, generator, cancellationToken);
 

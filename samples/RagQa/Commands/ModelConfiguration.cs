@@ -17,7 +17,7 @@ internal static class ModelConfiguration
 {
     public const string HowToConfigure = """
         error: ask needs a model, and none is configured.
-          local:  RagQa ask "<question>" --model path/to/model.gguf
+          local:  RagQa ask "<question>" --model path/to/model.gguf    (or Agents:Llama:ModelPath in appsettings.json)
           hosted: RagQa ask "<question>" --backend openai     (with OPENAI_API_KEY set; OPENAI_BASE_URL and OPENAI_MODEL optional)
                   RagQa ask "<question>" --backend anthropic  (with ANTHROPIC_API_KEY set; ANTHROPIC_MODEL optional)
         search works without a model: RagQa search "<query>"
@@ -30,16 +30,23 @@ internal static class ModelConfiguration
     public static IHost? CreateHost(ParsedCommand command, StoreSearch search, out string problem)
     {
         problem = HowToConfigure;
-        if (command.Model is null && command.Backend is null)
-        {
-            return null;
-        }
-
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile("appsettings.json", optional: true)
+            // A full path: a relative one would be looked up beside the program (the builder's default base path).
+            .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables();
+
+        // No flag: the local model configured as in the README's appsettings.json example (Agents:Llama:ModelPath).
+        if (command.Model is null && command.Backend is null)
+        {
+            if (builder.Configuration["Agents:Llama:ModelPath"] is not { Length: > 0 } configured)
+            {
+                return null;
+            }
+
+            command = command with { Model = configured };
+        }
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
 
         var configuration = builder.Configuration;

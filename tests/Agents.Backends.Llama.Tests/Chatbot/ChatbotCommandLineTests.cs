@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Agents.Testing;
 
@@ -60,6 +59,14 @@ public sealed class ChatbotCommandLineTests
     [InlineData("--backend", "mainframe")]
     [InlineData("--temperature")]
     [InlineData("--json")]
+    [InlineData("--max-tokens=0")]
+    [InlineData("--top-p=1.5")]
+    [InlineData("--temperature=-1")]
+    [InlineData("--endpoint", "ftp://example.com/")]
+    [InlineData("--seed", "abc")]
+    [InlineData("--beam", "2", "--backend", "openai", "--model", "m")]
+    [InlineData("--no-such=1")]
+    [InlineData("--prompt", "hi", "surplus")]
     public async Task BadFlag_ExitsTwoWithOneStderrLine(params string[] args)
     {
         var (exitCode, output, error) = await ChatbotRunner.RunAsync(args);
@@ -156,18 +163,10 @@ public sealed class ChatbotCommandLineTests
     [Fact]
     public async Task BuiltExecutable_BadFlag_ExitsTwoWithOneStderrLine()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Chatbot.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--no-such-flag");
+        var run = await SampleProcess.RunAsync("Chatbot.dll", AppContext.BaseDirectory, ["--no-such-flag"]);
 
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal(string.Empty, output);
-        Assert.Equal("chatbot: unknown option '--no-such-flag' (see --help).", Assert.Single(ChatbotRunner.Lines(error)));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Equal("chatbot: unknown option '--no-such-flag' (see --help).", Assert.Single(ChatbotRunner.Lines(run.Stderr)));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Agents.Testing;
 
@@ -13,28 +12,8 @@ public sealed class EvalSampleEndToEndTests : IDisposable
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _work.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Eval.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("OPENAI_API_KEY");
-        start.Environment.Remove("ANTHROPIC_API_KEY");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await SampleProcess.RunAsync("Eval.dll", _work.Path, args, timeout: TimeSpan.FromMinutes(3));
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     private void WriteDataset() => _work.Write("data.jsonl",

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Agents.Testing;
 
 namespace Agents.Rag.Tests;
 
@@ -12,28 +12,8 @@ public sealed class RagQaEndToEndTests : IDisposable
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _work.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RagQa.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("OPENAI_API_KEY");
-        start.Environment.Remove("ANTHROPIC_API_KEY");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await SampleProcess.RunAsync("RagQa.dll", _work.Path, args);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     [Fact]
@@ -126,6 +106,33 @@ public sealed class RagQaEndToEndTests : IDisposable
         Assert.Equal("kettle.md", citation.GetProperty("source").GetString());
         Assert.Equal(File.ReadAllText(kettle)[citation.GetProperty("start").GetInt32()..citation.GetProperty("end").GetInt32()], citation.GetProperty("text").GetString());
         Assert.True(json.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task AskJson_ModelPathFromAppSettings_IsUsed_AndTheFlagOverridesIt()
+    {
+        _work.Write("docs/kettle.md", "# Kettle\n\nDescale the kettle every month with white vinegar.\n");
+        _work.Write("appsettings.json", $$"""{ "Agents": { "Llama": { "ModelPath": {{JsonSerializer.Serialize(Agents.Testing.TestModel.Path)}}, "ContextSize": 2048 } } }""");
+        await RunAsync("ingest", "docs", "--no-embeddings");
+        var missing = Path.Combine(_work.Path, "no-such-model.gguf");
+
+        var fromFile = await RunAsync("ask", "How often should I descale the kettle?", "--json", "--top-k", "1");
+        var fromFlag = await RunAsync("ask", "How often should I descale the kettle?", "--json", "--top-k", "1", "--model", missing);
+
+        Assert.True(fromFile.ExitCode == 0, fromFile.Stderr);
+        using var json = JsonDocument.Parse(fromFile.Stdout);
+        Assert.Equal("kettle.md", json.RootElement.GetProperty("citations")[0].GetProperty("source").GetString());
+        Assert.Equal(1, fromFlag.ExitCode);
+        Assert.Contains(missing, fromFlag.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_ListsTheConfigurationFileItReads()
+    {
+        var (_, stdout, _) = await RunAsync("ask", "--help");
+
+        Assert.Contains("appsettings.json", stdout, StringComparison.Ordinal);
+        Assert.Contains("Agents:Llama", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace Agents.Backends.Llama;
 /// freed when the last handle is disposed. Each handle must be disposed once; disposing it twice is harmless.
 /// </para>
 /// <para>
-/// <b>Thread-safety.</b> <see cref="Load"/> may be called from any number of threads at once; the first caller for a
+/// <b>Thread-safety.</b> <see cref="Load"/> and <see cref="LoadAsync"/> (which reports progress) may be called from any number of threads at once; the first caller for a
 /// file loads it and the others wait for and share the result. A loaded model is read-only: any number of contexts
 /// (each owned by one component: a generator's scheduler, an embedder, a perplexity evaluator) may be created over it
 /// and used on different threads at the same time. A single context, by contrast, is not thread-safe and must never be
@@ -35,6 +35,10 @@ public sealed partial class LlamaModel : IDisposable
 {
     private static readonly Lock s_cacheGate = new();
     private static readonly Dictionary<CacheKey, SharedWeights> s_cache = [];
+
+    // One load at a time (as before, when loads ran under the cache lock): concurrent first loads of one file wait for,
+    // and share, a single load. A semaphore, not a lock, because the asynchronous load awaits while holding it.
+    private static readonly SemaphoreSlim s_loadGate = new(1, 1);
 
     private readonly SharedWeights _shared;
     private int _disposed;
@@ -84,26 +88,67 @@ public sealed partial class LlamaModel : IDisposable
     /// <exception cref="ModelLoadException">The file is missing, a directory, not GGUF, truncated, or refused by llama.cpp.</exception>
     public static LlamaModel Load(LlamaModelOptions options, ILoggerFactory? loggerFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(options.Load, nameof(options.Load));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.Load.ModelPath, nameof(options.Load.ModelPath));
-        var copy = options.Clone();
-        loggerFactory ??= NullLoggerFactory.Instance;
-        NativeLogRouter.EnsureInstalled(loggerFactory);
-
-        var path = Path.GetFullPath(copy.Load.ModelPath);
-        var key = new CacheKey(path, copy.Load.GpuLayerCount, copy.Load.UseMemoryMap);
-        lock (s_cacheGate)
+        var (copy, path, key, logFactory) = Prepare(options, loggerFactory);
+        if (TryShare(key, copy, logFactory) is { } shared)
         {
-            if (s_cache.TryGetValue(key, out var shared) && shared.TryAddReference())
+            return shared;
+        }
+
+        s_loadGate.Wait();
+        try
+        {
+            return TryShare(key, copy, logFactory) ?? Publish(key, LoadWeights(path, copy, logFactory.CreateLogger<LlamaModel>()), copy, logFactory);
+        }
+        finally
+        {
+            s_loadGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Loads (or shares an already loaded) GGUF model without blocking the caller, reporting how far the load has got:
+    /// use it to draw a progress bar or spinner while a large model loads.
+    /// </summary>
+    /// <param name="options">Where the model is and how to run it; copied, so later changes have no effect.</param>
+    /// <param name="loggerFactory">Receives the native llama.cpp log and this backend's log; none by default.</param>
+    /// <param name="progress">
+    /// Receives the fraction loaded, from 0 to 1, never decreasing, ending with exactly 1 when the load succeeds (at once
+    /// when the weights were already loaded by another handle). Called on a loader thread: keep it short and thread-safe.
+    /// </param>
+    /// <param name="cancellationToken">Stops the load; the partly loaded weights are freed.</param>
+    /// <returns>A handle over the loaded weights; dispose it when done.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="LlamaLoadOptions.ModelPath"/> is empty.</exception>
+    /// <exception cref="ModelLoadException">The file is missing, a directory, not GGUF, truncated, or refused by llama.cpp.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<LlamaModel> LoadAsync(
+        LlamaModelOptions options, ILoggerFactory? loggerFactory = null, IProgress<float>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var (copy, path, key, logFactory) = Prepare(options, loggerFactory);
+        cancellationToken.ThrowIfCancellationRequested();
+        var reporter = new MonotonicProgress(progress);
+        if (TryShare(key, copy, logFactory) is { } shared)
+        {
+            reporter.Report(1);
+            return shared;
+        }
+
+        await s_loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var model = TryShare(key, copy, logFactory);
+            if (model is null)
             {
-                return new LlamaModel(shared, copy, loggerFactory);
+                var weights = await LoadWeightsAsync(path, copy, logFactory.CreateLogger<LlamaModel>(), reporter, cancellationToken).ConfigureAwait(false);
+                model = Publish(key, weights, copy, logFactory);
             }
 
-            // Loading under the lock makes concurrent first loads of one file wait for, and share, a single load.
-            shared = LoadWeights(path, copy, loggerFactory.CreateLogger<LlamaModel>());
-            s_cache[key] = shared;
-            return new LlamaModel(shared, copy, loggerFactory);
+            reporter.Report(1);
+            return model;
+        }
+        finally
+        {
+            s_loadGate.Release();
         }
     }
 
@@ -170,14 +215,66 @@ public sealed partial class LlamaModel : IDisposable
         }
     }
 
+    private static (LlamaModelOptions Copy, string Path, CacheKey Key, ILoggerFactory LoggerFactory) Prepare(
+        LlamaModelOptions options, ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Load, nameof(options.Load));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Load.ModelPath, nameof(options.Load.ModelPath));
+        var copy = options.Clone();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        NativeLogRouter.EnsureInstalled(loggerFactory);
+        var path = Path.GetFullPath(copy.Load.ModelPath);
+        return (copy, path, new CacheKey(path, copy.Load.GpuLayerCount, copy.Load.UseMemoryMap), loggerFactory);
+    }
+
+    /// <summary>A new handle over weights already loaded for <paramref name="key"/>, or <see langword="null"/>.</summary>
+    private static LlamaModel? TryShare(CacheKey key, LlamaModelOptions options, ILoggerFactory loggerFactory)
+    {
+        lock (s_cacheGate)
+        {
+            return s_cache.TryGetValue(key, out var shared) && shared.TryAddReference() ? new LlamaModel(shared, options, loggerFactory) : null;
+        }
+    }
+
+    private static LlamaModel Publish(CacheKey key, SharedWeights shared, LlamaModelOptions options, ILoggerFactory loggerFactory)
+    {
+        lock (s_cacheGate)
+        {
+            s_cache[key] = shared;
+            return new LlamaModel(shared, options, loggerFactory);
+        }
+    }
+
+    private static ModelParams LoadParameters(string path, LlamaModelOptions options) => new(path)
+    {
+        GpuLayerCount = options.Load.GpuLayerCount,
+        LoadMode = options.Load.UseMemoryMap ? LLama.Native.LLamaLoadMode.MemoryMap : LLama.Native.LLamaLoadMode.None,
+    };
+
+    private static async Task<SharedWeights> LoadWeightsAsync(
+        string path, LlamaModelOptions options, ILogger logger, IProgress<float> progress, CancellationToken cancellationToken)
+    {
+        var fileSize = GgufFileCheck.Check(path);
+        LLamaWeights weights;
+        try
+        {
+            weights = await LLamaWeights.LoadFromFileAsync(LoadParameters(path, options), cancellationToken, progress).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LoadWeightsFailedException or RuntimeError or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // LLamaSharp loads on a thread of its own, where this thread's capture of the native log cannot see the
+            // reason; a failed load is rare and cheap to repeat, so the synchronous load below runs again to name it.
+            return LoadWeights(path, options, logger);
+        }
+
+        return Describe(weights, path, fileSize, options, logger);
+    }
+
     private static SharedWeights LoadWeights(string path, LlamaModelOptions options, ILogger logger)
     {
         var fileSize = GgufFileCheck.Check(path);
-        var parameters = new ModelParams(path)
-        {
-            GpuLayerCount = options.Load.GpuLayerCount,
-            LoadMode = options.Load.UseMemoryMap ? LLama.Native.LLamaLoadMode.MemoryMap : LLama.Native.LLamaLoadMode.None,
-        };
+        var parameters = LoadParameters(path, options);
 
         LLamaWeights weights;
         using (var capture = NativeLogRouter.BeginCapture())
@@ -194,6 +291,11 @@ public sealed partial class LlamaModel : IDisposable
             }
         }
 
+        return Describe(weights, path, fileSize, options, logger);
+    }
+
+    private static SharedWeights Describe(LLamaWeights weights, string path, long fileSize, LlamaModelOptions options, ILogger logger)
+    {
         var info = ReadInfo(weights, path, fileSize);
         LogLoaded(logger, path, info.Architecture, info.ParameterCount, info.FileType);
         return new SharedWeights(new CacheKey(path, options.Load.GpuLayerCount, options.Load.UseMemoryMap), weights, info)
@@ -269,5 +371,33 @@ public sealed partial class LlamaModel : IDisposable
         }
 
         public bool RemoveReference() => --_references == 0;
+    }
+
+    /// <summary>Passes on only values that move forward, clamped to [0, 1], so a caller's bar never goes backwards.</summary>
+    private sealed class MonotonicProgress(IProgress<float>? inner) : IProgress<float>
+    {
+        private readonly Lock _gate = new();
+        private float _last = -1;
+
+        public void Report(float value)
+        {
+            if (inner is null || float.IsNaN(value))
+            {
+                return;
+            }
+
+            value = Math.Clamp(value, 0f, 1f);
+            // Reported under the lock, so two loader threads can never deliver values out of order.
+            lock (_gate)
+            {
+                if (value <= _last)
+                {
+                    return;
+                }
+
+                _last = value;
+                inner.Report(value);
+            }
+        }
     }
 }

@@ -6,7 +6,8 @@
 # merging with the projects already there. Slow (tens of minutes per project on two cores): not part of .ci/run.
 #
 # Usage: bench/mutation.sh [project ...] [-- extra stryker arguments, e.g. --mutate "**/Results/*.cs"]
-#   projects: abstractions (default), http, rag
+#   projects: abstractions (default), http, rag, safety (whole package), or one Safety folder at a time:
+#             safety-validation, safety-ratelimiting, safety-resilience, safety-structuredoutput, safety-guards
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -42,7 +43,21 @@ for name in "${projects[@]}"; do
       key="Agents.Rag (chunker, BM25, fusion)"; project="src/Rag/Agents.Rag.csproj"
       tests=(tests/Agents.Rag.Tests/Agents.Rag.Tests.csproj)
       scope=(--mutate "**/Chunking/*.cs" --mutate "**/Retrieval/Keyword/*.cs" --mutate "**/Retrieval/ReciprocalRankFusion.cs") ;;
-    *) echo "unknown project '$name' (abstractions, http, rag)" >&2; exit 2 ;;
+    safety|safety-*)
+      # The Safety package. A whole-package run takes long on two cores, so each folder can be measured on its own;
+      # the key names the scope measured.
+      project="src/Safety/Agents.Safety.csproj"
+      tests=(tests/Agents.Safety.Tests/Agents.Safety.Tests.csproj)
+      case "$name" in
+        safety) key="Agents.Safety"; scope=() ;;
+        safety-validation) key="Agents.Safety (Validation)"; scope=(--mutate "**/Validation/**/*.cs") ;;
+        safety-ratelimiting) key="Agents.Safety (RateLimiting)"; scope=(--mutate "**/RateLimiting/**/*.cs") ;;
+        safety-resilience) key="Agents.Safety (Resilience)"; scope=(--mutate "**/Resilience/**/*.cs") ;;
+        safety-structuredoutput) key="Agents.Safety (StructuredOutput)"; scope=(--mutate "**/StructuredOutput/**/*.cs") ;;
+        safety-guards) key="Agents.Safety (Guards)"; scope=(--mutate "**/Guards/**/*.cs") ;;
+        *) echo "unknown safety scope '$name'" >&2; exit 2 ;;
+      esac ;;
+    *) echo "unknown project '$name' (abstractions, http, rag, safety, safety-<folder>)" >&2; exit 2 ;;
   esac
 
   output="artifacts/mutation/$name"

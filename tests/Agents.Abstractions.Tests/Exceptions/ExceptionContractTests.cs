@@ -38,6 +38,29 @@ public sealed class ExceptionContractTests
     }
 
     [Fact]
+    public void StreamInterruptedException_NullPartialText_ReadAsEmptyAndCountedAsZeroCharacters()
+    {
+        var inner = new ProviderException("reset") { Provider = "openai" };
+
+        var error = new StreamInterruptedException(null!, 2, inner);
+
+        Assert.Equal(string.Empty, error.PartialText);
+        Assert.Equal(2, error.UpdatesDelivered);
+        Assert.Equal("openai", error.Provider);
+        Assert.Equal("The stream failed after 2 update(s) and 0 character(s) had been delivered: reset", error.Message);
+    }
+
+    [Fact]
+    public void StreamInterruptedException_PartialText_KeptAndMeasuredInTheMessage()
+    {
+        var error = new StreamInterruptedException("hello", 1, new IOException("eof"));
+
+        Assert.Equal("hello", error.PartialText);
+        Assert.Null(error.Provider);
+        Assert.Equal("The stream failed after 1 update(s) and 5 character(s) had been delivered: eof", error.Message);
+    }
+
+    [Fact]
     public void ContentInspection_Clean_IsUnblockedWithZeroScoreAndNoFindings()
     {
         var clean = ContentInspection.Clean("hello");

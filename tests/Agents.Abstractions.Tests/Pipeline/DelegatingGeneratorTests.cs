@@ -61,6 +61,70 @@ public class DelegatingGeneratorTests
     }
 
     [Fact]
+    public void GetService_OwnType_ReturnsTheWrapperNotTheInner()
+    {
+        var backend = new TestGenerator();
+        using var generator = new PassThrough(backend);
+
+        Assert.Same(generator, generator.GetService(typeof(PassThrough)));
+        Assert.Same(generator, generator.GetService<DelegatingGenerator>());
+    }
+
+    [Fact]
+    public void GetService_OtherType_AsksTheInnerGenerator()
+    {
+        var backend = new TestGenerator();
+        using var generator = new PassThrough(backend);
+
+        Assert.Same(backend, generator.GetService<TestGenerator>());
+        Assert.Same(backend.Metadata, generator.GetMetadata());
+    }
+
+    [Fact]
+    public void GetService_WithKey_IsForwardedEvenForTheWrappersOwnType()
+    {
+        // A keyed request names a specific registration, so the wrapper must not answer it with itself.
+        var marker = new object();
+        (Type Type, object? Key)? asked = null;
+        var backend = new TestGenerator
+        {
+            GetServiceCallback = (type, key) =>
+            {
+                asked = (type, key);
+                return key is null ? null : marker;
+            },
+        };
+        using var generator = new PassThrough(backend);
+
+        Assert.Same(marker, generator.GetService(typeof(PassThrough), "primary"));
+        Assert.Equal((typeof(PassThrough), (object?)"primary"), asked);
+        Assert.Null(generator.GetService(typeof(string)));
+    }
+
+    [Fact]
+    public void Dispose_DisposesTheInnerGeneratorOnce()
+    {
+        var backend = new TestGenerator();
+        var generator = new PassThrough(backend);
+
+        generator.Dispose();
+
+        Assert.Equal(1, backend.DisposeCount);
+    }
+
+    [Fact]
+    public void Dispose_NotDisposing_LeavesTheInnerGeneratorAlone()
+    {
+        // The finaliser path (disposing: false) must not touch managed objects such as the inner generator.
+        var backend = new TestGenerator();
+        var generator = new PassThrough(backend);
+
+        generator.DisposeFromFinalizer();
+
+        Assert.Equal(0, backend.DisposeCount);
+    }
+
+    [Fact]
     public void Constructor_NullInner_Throws() => Assert.Throws<ArgumentNullException>(() => new PassThrough(null!));
 
     private static async IAsyncEnumerable<GenerationUpdate> Endless(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -73,5 +137,8 @@ public class DelegatingGeneratorTests
         }
     }
 
-    private sealed class PassThrough(IGenerator inner) : DelegatingGenerator(inner);
+    private sealed class PassThrough(IGenerator inner) : DelegatingGenerator(inner)
+    {
+        public void DisposeFromFinalizer() => Dispose(disposing: false);
+    }
 }

@@ -2,12 +2,13 @@ namespace Agents.Backends.Llama.Grammar;
 
 /// <summary>
 /// A GBNF grammar (llama.cpp's grammar format) that has passed the SDK's own checks: it parses, every referenced rule
-/// is defined, the root rule exists, and no rule is left-recursive. Only grammars of this type reach llama.cpp.
+/// is defined, the root rule exists, and no rule is left-recursive. Only grammars of this type constrain decoding.
 /// </summary>
 /// <remarks>
-/// LLamaSharp 0.30.0 hands a grammar straight to llama.cpp, which on a grammar it cannot parse (or an unknown root rule)
-/// takes the whole process down at the first sampled token. <see cref="Parse"/> is stricter than llama.cpp, so a
-/// grammar it accepts is one llama.cpp accepts too.
+/// The local backend applies grammars with its own matcher (llama.cpp's semantics); llama.cpp never sees them. That
+/// matters because LLamaSharp 0.30.0 hands a grammar straight to llama.cpp, which on a grammar it cannot parse (or an
+/// unknown root rule) takes the whole process down at the first sampled token. <see cref="Parse"/> is stricter than
+/// llama.cpp, so a grammar it accepts is one llama.cpp accepts too (and can be sent to llama.cpp's server).
 /// </remarks>
 public sealed class GbnfGrammar
 {

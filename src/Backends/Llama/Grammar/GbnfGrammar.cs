@@ -2,23 +2,28 @@ namespace Agents.Backends.Llama.Grammar;
 
 /// <summary>
 /// A GBNF grammar (llama.cpp's grammar format) that has passed the SDK's own checks: it parses, every referenced rule
-/// is defined, the root rule exists, and no rule is left-recursive. Only grammars of this type reach llama.cpp.
+/// is defined, the root rule exists, and no rule is left-recursive. Only grammars of this type constrain decoding.
 /// </summary>
 /// <remarks>
-/// LLamaSharp 0.30.0 hands a grammar straight to llama.cpp, which on a grammar it cannot parse (or an unknown root rule)
-/// takes the whole process down at the first sampled token. <see cref="Parse"/> is stricter than llama.cpp, so a
-/// grammar it accepts is one llama.cpp accepts too.
+/// The local backend applies grammars with its own matcher (llama.cpp's semantics); llama.cpp never sees them. That
+/// matters because LLamaSharp 0.30.0 hands a grammar straight to llama.cpp, which on a grammar it cannot parse (or an
+/// unknown root rule) takes the whole process down at the first sampled token. <see cref="Parse"/> is stricter than
+/// llama.cpp, so a grammar it accepts is one llama.cpp accepts too (and can be sent to llama.cpp's server).
 /// </remarks>
 public sealed class GbnfGrammar
 {
     /// <summary>The longest grammar text accepted, in characters.</summary>
     public const int MaxLength = 4 * 1024 * 1024;
 
-    private GbnfGrammar(string text, string root, IReadOnlyList<string> ruleNames)
+    private readonly Lock _compileLock = new();
+    private CompiledGrammar? _compiled;
+
+    private GbnfGrammar(string text, string root, IReadOnlyList<string> ruleNames, IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<GbnfNode>>> rules)
     {
         Text = text;
         Root = root;
         RuleNames = ruleNames;
+        Rules = rules;
     }
 
     /// <summary>Gets the grammar's text.</summary>
@@ -29,6 +34,9 @@ public sealed class GbnfGrammar
 
     /// <summary>Gets the names of the grammar's rules, in the order they are defined.</summary>
     public IReadOnlyList<string> RuleNames { get; }
+
+    /// <summary>Gets the parsed rules by name.</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<GbnfNode>>> Rules { get; }
 
     /// <summary>Parses and checks a GBNF grammar.</summary>
     /// <param name="text">The grammar text.</param>
@@ -77,7 +85,7 @@ public sealed class GbnfGrammar
         }
 
         GbnfRecursionCheck.ThrowIfLeftRecursive(text, parsed, rules);
-        return new GbnfGrammar(text, root, [.. parsed.Select(r => r.Name)]);
+        return new GbnfGrammar(text, root, [.. parsed.Select(r => r.Name)], rules);
     }
 
     /// <summary>Parses and checks a GBNF grammar, without throwing.</summary>
@@ -104,6 +112,15 @@ public sealed class GbnfGrammar
 
     /// <inheritdoc/>
     public override string ToString() => Text;
+
+    /// <summary>The grammar compiled for <see cref="GrammarMatcher"/> (element arrays, no mutable state), built once and shared by every matcher over it.</summary>
+    internal CompiledGrammar Compile()
+    {
+        lock (_compileLock)
+        {
+            return _compiled ??= CompiledGrammar.From(this);
+        }
+    }
 
     internal static IEnumerable<GbnfNode.RuleReference> References(IEnumerable<IReadOnlyList<GbnfNode>> alternatives)
     {

@@ -100,7 +100,7 @@ internal sealed class GbnfParser
             if (c == '"')
             {
                 _pos++;
-                var empty = true;
+                var codePoints = new List<int>();
                 while (true)
                 {
                     if (_pos >= _text.Length)
@@ -113,17 +113,15 @@ internal sealed class GbnfParser
                         break;
                     }
 
-                    ParseChar();
-                    empty = false;
+                    codePoints.Add(ParseChar());
                 }
 
                 _pos++;
-                sequence.Add(new GbnfNode.Terminal(CanBeEmpty: empty));
+                sequence.Add(new GbnfNode.Terminal(TerminalKind.Literal, [.. codePoints]));
             }
             else if (c == '[')
             {
-                ParseCharClass();
-                sequence.Add(new GbnfNode.Terminal(CanBeEmpty: false));
+                sequence.Add(ParseCharClass());
             }
             else if (IsWordChar(c))
             {
@@ -152,7 +150,7 @@ internal sealed class GbnfParser
             else if (c == '.')
             {
                 _pos++;
-                sequence.Add(new GbnfNode.Terminal(CanBeEmpty: false));
+                sequence.Add(new GbnfNode.Terminal(TerminalKind.Any, []));
             }
             else if (c is '*' or '+' or '?')
             {
@@ -253,16 +251,18 @@ internal sealed class GbnfParser
         return int.Parse(_text.AsSpan(start, _pos - start), CultureInfo.InvariantCulture);
     }
 
-    private void ParseCharClass()
+    private GbnfNode.Terminal ParseCharClass()
     {
         var start = _pos;
         _pos++;
+        var negated = false;
         if (_pos < _text.Length && _text[_pos] == '^')
         {
             _pos++;
+            negated = true;
         }
 
-        var count = 0;
+        var ranges = new List<int>();
         while (true)
         {
             if (_pos >= _text.Length)
@@ -278,10 +278,11 @@ internal sealed class GbnfParser
 
             var rangeStart = _pos;
             var low = ParseChar();
+            var high = low;
             if (_pos + 1 < _text.Length && _text[_pos] == '-' && _text[_pos + 1] != ']')
             {
                 _pos++;
-                var high = ParseChar();
+                high = ParseChar();
                 if (high < low)
                 {
                     _pos = rangeStart;
@@ -289,16 +290,18 @@ internal sealed class GbnfParser
                 }
             }
 
-            count++;
+            ranges.Add(low);
+            ranges.Add(high);
         }
 
-        if (count == 0)
+        if (ranges.Count == 0)
         {
             _pos = start;
             throw Error("empty character class");
         }
 
         _pos++;
+        return new GbnfNode.Terminal(negated ? TerminalKind.NegatedCharClass : TerminalKind.CharClass, [.. ranges]);
     }
 
     /// <summary>Reads one character (or escape) of a literal or class, returning its code point.</summary>

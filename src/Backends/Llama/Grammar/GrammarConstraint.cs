@@ -1,87 +1,78 @@
+using LLama;
 using LLama.Native;
 
 namespace Agents.Backends.Llama.Grammar;
 
 /// <summary>
-/// llama.cpp's grammar sampler over one checked <see cref="GbnfGrammar"/>, used two ways: to check a single candidate
-/// token (cheap), and to mask a whole row of logits (about 3 ms over a 32k vocabulary), which is only done when the
-/// candidate fails. Runs on the scheduler thread only.
+/// A checked <see cref="GbnfGrammar"/> applied to one generation through the managed <see cref="GrammarMatcher"/>
+/// (llama.cpp's grammar semantics, without its per-row cost): check a single candidate token (cheap), or get the whole
+/// set of allowed tokens (cached per grammar state), which is only needed when the candidate fails. llama.cpp never
+/// sees the grammar, so no grammar can take the process down. Runs on the scheduler thread only.
 /// </summary>
 internal sealed class GrammarConstraint : IDisposable
 {
-    private readonly SafeLLamaSamplerChainHandle _sampler;
-    private readonly LLamaTokenData[] _one = new LLamaTokenData[1];
-    private LLamaTokenData[] _buffer = [];
+    private readonly GrammarMatcher _matcher;
 
-    /// <param name="grammar">A grammar that passed <see cref="GbnfGrammar.Parse"/>: the only kind llama.cpp may see.</param>
-    /// <param name="vocabulary">The model's vocabulary.</param>
-    public GrammarConstraint(GbnfGrammar grammar, SafeLlamaModelHandle.Vocabulary vocabulary)
+    /// <param name="grammar">A grammar that passed <see cref="GbnfGrammar.Parse"/>.</param>
+    /// <param name="weights">The model whose vocabulary the grammar constrains.</param>
+    public GrammarConstraint(GbnfGrammar grammar, LLamaWeights weights)
+        : this(grammar, GrammarVocabulary.For(weights))
     {
-        ArgumentNullException.ThrowIfNull(grammar);
-        _sampler = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
-        _sampler.AddGrammar(vocabulary, grammar.Text, grammar.Root);
     }
 
-    /// <summary>Gets how many times a whole row had to be masked (the candidate failed).</summary>
+    /// <param name="grammar">A grammar that passed <see cref="GbnfGrammar.Parse"/>.</param>
+    /// <param name="vocabulary">The vocabulary the grammar constrains.</param>
+    public GrammarConstraint(GbnfGrammar grammar, GrammarVocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        _matcher = new GrammarMatcher(grammar.Compile(), vocabulary);
+    }
+
+    /// <summary>Gets how many times the whole set of allowed tokens was needed (the candidate failed).</summary>
     public int FullMasks { get; private set; }
 
     /// <summary>Gets how many candidates were checked.</summary>
     public int Checks { get; private set; }
 
+    /// <summary>Gets how many allowed sets had to be computed rather than taken from the per-state cache.</summary>
+    public int TrieWalks => _matcher.TrieWalks;
+
     /// <summary>Whether the grammar allows <paramref name="token"/> next.</summary>
     public bool Allows(LLamaToken token)
     {
         Checks++;
-        _one[0] = new LLamaTokenData(token, 0f, 0f);
-        Apply(_one, 1);
-        return !float.IsNegativeInfinity(_one[0].Logit);
+        return (uint)(int)token < (uint)_matcher.VocabularySize && _matcher.Allows((int)token);
     }
 
-    /// <summary>Checks several candidates at once; rejected ones get a logit of negative infinity.</summary>
-    public void Filter(LLamaTokenData[] candidates, int count) => Apply(candidates, count);
+    /// <summary>The tokens the grammar allows next, as a bit set over the vocabulary (read-only).</summary>
+    /// <param name="count">How many tokens are allowed.</param>
+    public ReadOnlySpan<ulong> AllowedTokens(out int count)
+    {
+        FullMasks++;
+        return _matcher.AllowedTokens(out count);
+    }
 
     /// <summary>Sets the logit of every token the grammar forbids to negative infinity.</summary>
     /// <returns>How many tokens remain allowed.</returns>
     public int Mask(Span<float> logits)
     {
-        FullMasks++;
-        if (_buffer.Length < logits.Length)
-        {
-            _buffer = new LLamaTokenData[logits.Length];
-        }
-
-        var candidates = _buffer.AsSpan(0, logits.Length);
+        var allowed = AllowedTokens(out var count);
         for (var i = 0; i < logits.Length; i++)
         {
-            candidates[i] = new LLamaTokenData((LLamaToken)i, 0f, 0f);
-        }
-
-        Apply(_buffer, logits.Length);
-        var allowed = 0;
-        foreach (ref readonly var candidate in candidates)
-        {
-            if (float.IsNegativeInfinity(candidate.Logit))
+            if (i >= _matcher.VocabularySize || (allowed[i >> 6] & (1UL << i)) == 0)
             {
-                logits[(int)candidate.ID] = float.NegativeInfinity;
-            }
-            else
-            {
-                allowed++;
+                logits[i] = float.NegativeInfinity;
             }
         }
 
-        return allowed;
+        return count;
     }
 
-    /// <summary>Advances the grammar past <paramref name="token"/>, which must be one it allows (llama.cpp aborts otherwise).</summary>
-    public void Accept(LLamaToken token) => _sampler.Accept(token);
+    /// <summary>Advances the grammar past <paramref name="token"/>, which must be one it allows.</summary>
+    /// <exception cref="InvalidOperationException">The grammar does not allow the token.</exception>
+    public void Accept(LLamaToken token) => _matcher.Accept((int)token);
 
-    public void Dispose() => _sampler.Dispose();
-
-    private void Apply(LLamaTokenData[] candidates, int count)
+    public void Dispose()
     {
-        using var pin = LLamaTokenDataArrayNative.Create(new LLamaTokenDataArray(candidates.AsMemory(0, count)), out var native);
-        native.Selected = -1;
-        _sampler.Apply(ref native);
     }
 }

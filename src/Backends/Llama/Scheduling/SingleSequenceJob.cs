@@ -25,7 +25,7 @@ internal sealed class SingleSequenceJob : SequenceJob, IDisposable
     {
         _vocab = settings.Weights.Vocab;
         _selector = TokenSelector.Create(
-            settings.Options, settings.Weights, settings.Prompt, settings.Grammar is { } plan ? new GrammarConstraint(plan.Grammar, _vocab) : null);
+            settings.Options, settings.Weights, settings.Prompt, settings.Grammar is { } plan ? new GrammarConstraint(plan.Grammar, settings.Weights) : null);
         _toolCalls = settings.Grammar is { ParsesToolCalls: true } ? new ToolCallCollector() : null;
         _decoder = new StreamingTokenDecoder(Encoding.UTF8, settings.Weights);
         _stops = new StopSequenceMatcher(settings.StopSequences);

@@ -133,7 +133,7 @@ public sealed class GrammarMatcherDifferentialTests(GrammarMatcherDifferentialTe
     /// <summary>The test model, loaded once.</summary>
     public sealed class ModelFixture : IDisposable
     {
-        public LlamaModel Model { get; } = LlamaModel.Load(new LlamaModelOptions { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256 });
+        public LlamaModel Model { get; } = LlamaModel.Load(new LlamaModelOptions { Load = { ModelPath = TestModel.Path, Threads = 2, ContextSize = 256 } });
 
         public void Dispose() => Model.Dispose();
     }

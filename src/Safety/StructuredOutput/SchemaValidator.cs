@@ -54,6 +54,31 @@ internal sealed class SchemaValidator
             }
         }
 
+        errors.AddRange(DescribeSilentFailures(result));
+
         return errors.Count > 0 ? errors : ["the value does not conform to the schema"];
+    }
+
+    // JsonSchema.Net reports a oneOf with several matching branches as a failed node without any error message; say
+    // what failed, so a repair prompt can explain it.
+    private static IEnumerable<string> DescribeSilentFailures(EvaluationResults result)
+    {
+        var details = result.Details ?? [];
+        foreach (var failed in details)
+        {
+            if (failed.IsValid || failed.Errors is { Count: > 0 })
+            {
+                continue;
+            }
+
+            var prefix = failed.EvaluationPath + "/oneOf/";
+            var matching = details.Count(d => d.IsValid && d.EvaluationPath.ToString() is var path
+                && path.StartsWith(prefix, StringComparison.Ordinal) && !path.AsSpan(prefix.Length).Contains('/'));
+            if (matching > 1)
+            {
+                var location = failed.InstanceLocation.ToString();
+                yield return $"{(location.Length == 0 ? "(root)" : location)}: the value matches {matching} branches of oneOf; exactly one must match (oneOf)";
+            }
+        }
     }
 }

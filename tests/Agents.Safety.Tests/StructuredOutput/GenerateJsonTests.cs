@@ -80,6 +80,52 @@ public sealed class GenerateJsonTests
     }
 
     [Fact]
+    public async Task GenerateJsonAsync_ValueMatchingTwoOneOfBranches_IsRejectedAndRepaired()
+    {
+        // The local grammar treats oneOf as anyOf (docs/structured-output.md); exclusivity is the validator's job.
+        var schema = JsonDocument.Parse("""
+            {"oneOf":[{"type":"integer"},{"type":"number","minimum":0}]}
+            """).RootElement;
+        var generator = ScriptedGenerator.Create(Native, "5", "-2");
+
+        var json = await generator.GenerateJsonAsync(Ask(), schema);
+
+        Assert.Equal(-2, json.GetInt32());
+        Assert.Equal(2, generator.Requests.Count);
+        Assert.Contains("(oneOf)", generator.Requests[1].Messages[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateJsonAsync_NestedValueMatchingTwoOneOfBranches_ErrorNamesItsLocation()
+    {
+        var schema = JsonDocument.Parse("""
+            {"type":"object","properties":{"n":{"oneOf":[{"type":"integer"},{"minimum":0},{"type":"string"}]}},"required":["n"]}
+            """).RootElement;
+        var generator = ScriptedGenerator.Create(Native, """{"n":5}""");
+
+        var ex = await Assert.ThrowsAsync<ValidationFailedException>(
+            () => generator.GenerateJsonAsync(Ask(), schema, new StructuredOutputOptions { MaxAttempts = 1 }));
+
+        Assert.Contains(ex.Violations, v => v.Contains("/n: the value matches 2 branches of oneOf", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GenerateJsonAsync_PatternStringOverMaxLength_IsRejectedAndRepaired()
+    {
+        // The local grammar does not bound a pattern string by maxLength (docs/structured-output.md); validation does.
+        var schema = JsonDocument.Parse("""
+            {"type":"object","properties":{"code":{"type":"string","pattern":"^[A-Z]+$","maxLength":4}},"required":["code"]}
+            """).RootElement;
+        var generator = ScriptedGenerator.Create(Native, """{"code":"ABCDEFG"}""", """{"code":"ABCD"}""");
+
+        var json = await generator.GenerateJsonAsync(Ask(), schema);
+
+        Assert.Equal("ABCD", json.GetProperty("code").GetString());
+        Assert.Equal(2, generator.Requests.Count);
+        Assert.Contains("maxLength", generator.Requests[1].Messages[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GenerateJsonAsync_TypedJsonThatDoesNotDeserialize_CountsAsInvalid()
     {
         var schema = JsonDocument.Parse("""{"type":"object"}""").RootElement;

@@ -31,9 +31,6 @@ public sealed class PromptInjectionScorer
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    private static readonly SearchValues<char> Base64Characters =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
-
     private const byte Base64Class = 1;
     private const byte HexClass = 2;
 
@@ -289,44 +286,46 @@ public sealed class PromptInjectionScorer
     {
         var found = false;
         var span = text.AsSpan();
-        var i = 0;
-        while (i < span.Length)
+        var classes = CharClasses;
+
+        // One tight loop over the characters (one table look-up each) rather than a vectorised search per word: in
+        // prose nearly every word is a base64 run, so the per-call cost of a search dominated.
+        var start = -1;
+        var allHex = true;
+        for (var i = 0; i <= span.Length; i++)
         {
-            var skip = span[i..].IndexOfAny(Base64Characters);
-            if (skip < 0)
+            var c = i < span.Length ? span[i] : '\0';
+            var cls = c < 128 ? classes[c] : 0;
+            if ((cls & Base64Class) != 0)
             {
-                break;
+                if (start < 0)
+                {
+                    start = i;
+                    allHex = true;
+                }
+
+                allHex &= (cls & HexClass) != 0;
+                continue;
             }
 
-            var start = i + skip;
-            var end = start;
-            var allHex = true;
-            while (end < span.Length)
+            if (start < 0)
             {
-                var c = span[end];
-                if (IsBase64Char(c))
-                {
-                    allHex &= IsHexChar(c);
-                    end++;
-                }
-                else if (c == ' ' && allHex && end + 1 < span.Length && IsHexChar(span[end + 1]))
-                {
-                    end++;
-                }
-                else
-                {
-                    break;
-                }
+                continue;
             }
 
-            var length = end - start;
+            if (c == ' ' && allHex && i + 1 < span.Length && IsHexChar(span[i + 1]))
+            {
+                continue;
+            }
+
+            var length = i - start;
             if (length >= MinEncodedLength && Decode(span.Slice(start, length)) is { } decoded && RulesScore(decoded, hits) >= DecodedThreshold)
             {
                 spans.Add((start, length));
                 found = true;
             }
 
-            i = end + 1;
+            start = -1;
         }
 
         if (found)
@@ -390,8 +389,6 @@ public sealed class PromptInjectionScorer
             };
         }
     });
-
-    private static bool IsBase64Char(char c) => c < 128 && (CharClasses[c] & Base64Class) != 0;
 
     private static bool IsHexChar(char c) => c < 128 && (CharClasses[c] & HexClass) != 0;
 

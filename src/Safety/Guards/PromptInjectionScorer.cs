@@ -131,10 +131,15 @@ public sealed class PromptInjectionScorer
         return [.. words.Select(w => all.IndexOf(w))];
     }
 
+    /// <summary>
+    /// Scores decoded or hidden text against the rules. Without <paramref name="spans"/> only whether the score reaches
+    /// <see cref="DecodedThreshold"/> matters, so the rules stop at the first match that gets it there and each window
+    /// stops at its first match: a decoded attack usually trips a strong rule at once.
+    /// </summary>
     private static double RulesScore(string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans = null)
     {
         var signals = new List<(string, double)>();
-        ScoreRules(text, hits, signals, spans ?? []);
+        ScoreRules(text, hits, signals, spans, spans is null ? DecodedThreshold : double.PositiveInfinity);
         return Combine(signals);
     }
 
@@ -142,7 +147,9 @@ public sealed class PromptInjectionScorer
     /// Finds every trigger once, then runs each rule whose triggers occur on the windows around its own triggers
     /// (overlapping windows merged), so a rule reads only text near where it could match.
     /// </summary>
-    private static void ScoreRules(string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
+    private static void ScoreRules(
+        string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)>? spans,
+        double stopAt = double.PositiveInfinity)
     {
         hits.Clear();
         Triggers.FindAll(text, hits);
@@ -176,12 +183,19 @@ public sealed class PromptInjectionScorer
             if (matched)
             {
                 signals.Add((rule.Category, rule.Weight));
+                if (Combine(signals) >= stopAt)
+                {
+                    return;
+                }
             }
         }
     }
 
-    /// <summary>Runs <paramref name="rule"/> on the merged windows of <see cref="InjectionRule.Reach"/> around its trigger hits.</summary>
-    internal static bool MatchWindows(InjectionRule rule, bool[] isPrimary, string text, List<TriggerHit> hits, List<(int Start, int Length)> spans)
+    /// <summary>
+    /// Runs <paramref name="rule"/> on the merged windows of <see cref="InjectionRule.Reach"/> around its trigger hits.
+    /// Without <paramref name="spans"/> it stops at the first match.
+    /// </summary>
+    internal static bool MatchWindows(InjectionRule rule, bool[] isPrimary, string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans)
     {
         var matched = false;
         var windowStart = -1;
@@ -205,6 +219,10 @@ public sealed class PromptInjectionScorer
             if (windowEnd >= 0)
             {
                 matched |= MatchWindow(rule, text, windowStart, windowEnd, spans);
+                if (matched && spans is null)
+                {
+                    return true;
+                }
             }
 
             windowStart = start;
@@ -239,7 +257,7 @@ public sealed class PromptInjectionScorer
         return true;
     }
 
-    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)> spans)
+    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)>? spans)
     {
         // Never cut a word at the window's end, or "\b" would see a boundary the text does not have.
         var limit = Math.Min(text.Length, end + 64);
@@ -249,6 +267,11 @@ public sealed class PromptInjectionScorer
         }
 
         // The whole text before the window stays visible, so "\b", "^" and look-behinds at its start read the real context.
+        if (spans is null)
+        {
+            return rule.Pattern.IsMatch(text.AsSpan(0, end), start);
+        }
+
         var matched = false;
         foreach (var match in rule.Pattern.EnumerateMatches(text.AsSpan(0, end), start))
         {

@@ -31,9 +31,6 @@ public sealed class PromptInjectionScorer
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    private static readonly SearchValues<char> Base64Characters =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
-
     private const byte Base64Class = 1;
     private const byte HexClass = 2;
 
@@ -134,10 +131,15 @@ public sealed class PromptInjectionScorer
         return [.. words.Select(w => all.IndexOf(w))];
     }
 
+    /// <summary>
+    /// Scores decoded or hidden text against the rules. Without <paramref name="spans"/> only whether the score reaches
+    /// <see cref="DecodedThreshold"/> matters, so the rules stop at the first match that gets it there and each window
+    /// stops at its first match: a decoded attack usually trips a strong rule at once.
+    /// </summary>
     private static double RulesScore(string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans = null)
     {
         var signals = new List<(string, double)>();
-        ScoreRules(text, hits, signals, spans ?? []);
+        ScoreRules(text, hits, signals, spans, spans is null ? DecodedThreshold : double.PositiveInfinity);
         return Combine(signals);
     }
 
@@ -145,7 +147,9 @@ public sealed class PromptInjectionScorer
     /// Finds every trigger once, then runs each rule whose triggers occur on the windows around its own triggers
     /// (overlapping windows merged), so a rule reads only text near where it could match.
     /// </summary>
-    private static void ScoreRules(string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
+    private static void ScoreRules(
+        string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)>? spans,
+        double stopAt = double.PositiveInfinity)
     {
         hits.Clear();
         Triggers.FindAll(text, hits);
@@ -179,12 +183,19 @@ public sealed class PromptInjectionScorer
             if (matched)
             {
                 signals.Add((rule.Category, rule.Weight));
+                if (Combine(signals) >= stopAt)
+                {
+                    return;
+                }
             }
         }
     }
 
-    /// <summary>Runs <paramref name="rule"/> on the merged windows of <see cref="InjectionRule.Reach"/> around its trigger hits.</summary>
-    internal static bool MatchWindows(InjectionRule rule, bool[] isPrimary, string text, List<TriggerHit> hits, List<(int Start, int Length)> spans)
+    /// <summary>
+    /// Runs <paramref name="rule"/> on the merged windows of <see cref="InjectionRule.Reach"/> around its trigger hits.
+    /// Without <paramref name="spans"/> it stops at the first match.
+    /// </summary>
+    internal static bool MatchWindows(InjectionRule rule, bool[] isPrimary, string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans)
     {
         var matched = false;
         var windowStart = -1;
@@ -208,6 +219,10 @@ public sealed class PromptInjectionScorer
             if (windowEnd >= 0)
             {
                 matched |= MatchWindow(rule, text, windowStart, windowEnd, spans);
+                if (matched && spans is null)
+                {
+                    return true;
+                }
             }
 
             windowStart = start;
@@ -242,7 +257,7 @@ public sealed class PromptInjectionScorer
         return true;
     }
 
-    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)> spans)
+    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)>? spans)
     {
         // Never cut a word at the window's end, or "\b" would see a boundary the text does not have.
         var limit = Math.Min(text.Length, end + 64);
@@ -252,6 +267,11 @@ public sealed class PromptInjectionScorer
         }
 
         // The whole text before the window stays visible, so "\b", "^" and look-behinds at its start read the real context.
+        if (spans is null)
+        {
+            return rule.Pattern.IsMatch(text.AsSpan(0, end), start);
+        }
+
         var matched = false;
         foreach (var match in rule.Pattern.EnumerateMatches(text.AsSpan(0, end), start))
         {
@@ -289,44 +309,46 @@ public sealed class PromptInjectionScorer
     {
         var found = false;
         var span = text.AsSpan();
-        var i = 0;
-        while (i < span.Length)
+        var classes = CharClasses;
+
+        // One tight loop over the characters (one table look-up each) rather than a vectorised search per word: in
+        // prose nearly every word is a base64 run, so the per-call cost of a search dominated.
+        var start = -1;
+        var allHex = true;
+        for (var i = 0; i <= span.Length; i++)
         {
-            var skip = span[i..].IndexOfAny(Base64Characters);
-            if (skip < 0)
+            var c = i < span.Length ? span[i] : '\0';
+            var cls = c < 128 ? classes[c] : 0;
+            if ((cls & Base64Class) != 0)
             {
-                break;
+                if (start < 0)
+                {
+                    start = i;
+                    allHex = true;
+                }
+
+                allHex &= (cls & HexClass) != 0;
+                continue;
             }
 
-            var start = i + skip;
-            var end = start;
-            var allHex = true;
-            while (end < span.Length)
+            if (start < 0)
             {
-                var c = span[end];
-                if (IsBase64Char(c))
-                {
-                    allHex &= IsHexChar(c);
-                    end++;
-                }
-                else if (c == ' ' && allHex && end + 1 < span.Length && IsHexChar(span[end + 1]))
-                {
-                    end++;
-                }
-                else
-                {
-                    break;
-                }
+                continue;
             }
 
-            var length = end - start;
+            if (c == ' ' && allHex && i + 1 < span.Length && IsHexChar(span[i + 1]))
+            {
+                continue;
+            }
+
+            var length = i - start;
             if (length >= MinEncodedLength && Decode(span.Slice(start, length)) is { } decoded && RulesScore(decoded, hits) >= DecodedThreshold)
             {
                 spans.Add((start, length));
                 found = true;
             }
 
-            i = end + 1;
+            start = -1;
         }
 
         if (found)
@@ -390,8 +412,6 @@ public sealed class PromptInjectionScorer
             };
         }
     });
-
-    private static bool IsBase64Char(char c) => c < 128 && (CharClasses[c] & Base64Class) != 0;
 
     private static bool IsHexChar(char c) => c < 128 && (CharClasses[c] & HexClass) != 0;
 

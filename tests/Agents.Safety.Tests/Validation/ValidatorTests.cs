@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Agents.Safety.Validation;
 
@@ -79,6 +80,28 @@ public sealed class ValidatorTests
         Assert.Equal([0, 10], violations.Select(v => v.Start));
         Assert.All(violations, v => Assert.Equal(4, v.Length));
         Assert.Equal(4, validator.MaxViolationLength);
+    }
+
+    [Fact]
+    public void RegexOutputValidator_BuildsCompiledPatterns_KeepingTheCallersOptions()
+    {
+        var mustNot = RegexOutputValidator.MustNotMatch("todo", options: RegexOptions.IgnoreCase);
+        var must = RegexOutputValidator.MustMatch("x");
+
+        Assert.True(mustNot.Pattern.Options.HasFlag(RegexOptions.Compiled));
+        Assert.True(mustNot.Pattern.Options.HasFlag(RegexOptions.IgnoreCase));
+        Assert.True(must.Pattern.Options.HasFlag(RegexOptions.Compiled));
+        Assert.Single(mustNot.Scan("a TODO here"));
+    }
+
+    [Fact]
+    public void RegexOutputValidator_MustNotMatch_CleanTextGivesNoViolations_AndMatchAtEndIsLocated()
+    {
+        var validator = RegexOutputValidator.MustNotMatch(@"\bFIXME\b", maxMatchLength: 5);
+
+        Assert.Empty(validator.Scan("nothing to see here"));
+        var violation = Assert.Single(validator.Scan("done, FIXME"));
+        Assert.Equal((6, 5), (violation.Start, violation.Length));
     }
 
     [Fact]

@@ -27,16 +27,17 @@ public sealed class RegexMustNotMatchValidator : RegexOutputValidator, IIncremen
         ArgumentNullException.ThrowIfNull(text);
         try
         {
-            var violations = new List<ValidationViolation>();
-            foreach (Match match in Pattern.Matches(text))
+            // ValueMatch enumeration allocates nothing when the text is clean, the common case.
+            List<ValidationViolation>? violations = null;
+            foreach (var match in Pattern.EnumerateMatches(text))
             {
                 if (match.Length > 0)
                 {
-                    violations.Add(new ValidationViolation(Name, "match", Description, match.Index, match.Length));
+                    (violations ??= []).Add(new ValidationViolation(Name, "match", Description, match.Index, match.Length));
                 }
             }
 
-            return violations;
+            return violations is null ? [] : violations;
         }
         catch (RegexMatchTimeoutException)
         {

@@ -8,7 +8,9 @@ namespace Agents.Safety.Guards;
 /// windows of <see cref="Reach"/> characters either side of each trigger: the scorer finds every trigger of every
 /// rule in one pass, which keeps clean text cheap and bounds the text each pattern reads.
 /// </summary>
-internal sealed class InjectionRule(string category, double weight, Regex pattern, string[] triggers, string[]? alsoRequired = null, int reach = InjectionRule.DefaultReach)
+internal sealed class InjectionRule(
+    string category, double weight, Regex pattern, string[] triggers, string[]? alsoRequired = null, int reach = InjectionRule.DefaultReach,
+    RuleAnchor anchor = RuleAnchor.None)
 {
     /// <summary>The default <see cref="Reach"/>: several times the longest match the built-in rules allow with single spaces.</summary>
     public const int DefaultReach = 512;
@@ -29,8 +31,33 @@ internal sealed class InjectionRule(string category, double weight, Regex patter
     public int Reach { get; } = reach;
 
     /// <summary>
+    /// Gets which trigger words every match starts at, if any: then the pattern is tried only at those words
+    /// (<see cref="AnchoredPattern"/>) instead of being searched for across a window, which matters for the rules
+    /// whose first word is one of many common verbs.
+    /// </summary>
+    public RuleAnchor Anchor { get; } = anchor;
+
+    /// <summary>Gets the pattern matched only where the search starts (<c>\G</c>), for <see cref="Anchor"/>.</summary>
+    public Regex AnchoredPattern { get; } = anchor == RuleAnchor.None
+        ? pattern
+        : new Regex(@"\G(?:" + pattern + ")", pattern.Options, pattern.MatchTimeout);
+
+    /// <summary>
     /// Gets whether the pattern is anchored at a line start ("^", multiline): then only triggers preceded on their line
     /// by nothing but white space and the markers <c>#</c>, <c>[</c> and <c>*</c> can start a match.
     /// </summary>
     public bool AtLineStart { get; } = pattern.ToString().StartsWith('^');
+}
+
+/// <summary>Where an <see cref="InjectionRule"/>'s matches start.</summary>
+internal enum RuleAnchor
+{
+    /// <summary>Anywhere near a trigger word: the pattern is searched for on windows around them.</summary>
+    None,
+
+    /// <summary>At one of the rule's own trigger words.</summary>
+    OwnTriggers,
+
+    /// <summary>At one of the rule's second kind of trigger words.</summary>
+    SecondKind,
 }

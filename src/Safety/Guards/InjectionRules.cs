@@ -26,46 +26,54 @@ internal static class InjectionRules
         // Instruction override.
         Rule(InjectionCategories.InstructionOverride, 0.85,
             $@"\b(?:{OverrideVerbs})\b[^.\n]{{0,40}}?\b(?:{Earlier})\b[^.\n]{{0,25}}?\b(?:{InstructionNouns})\b",
-            ["ignor", "disregard", "forget", "skip", "bypass", "override", "overrule", "neglect", "abandon", "aside", "throw out", "discard", "mind"],
-            ["instruction", "prompt", "rules", "directive", "guideline", "constraint", "restriction", "guardrail", "programming", "polic", "command", "order", "configuration", "system message", "training"]),
+            ["ignor", "disregard", "forget", "skip", "bypass", "override", "overrule", "neglect", "abandon", "set", "throw", "discard", "never"],
+            ["instruction", "prompt", "rules", "directive", "guideline", "constraint", "restriction", "guardrail", "programming", "polic", "command", "order", "configuration", "system message", "training"],
+            RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.InstructionOverride, 0.75,
             @"\b(?:forget|ignore|disregard)\s+(?:everything|all|anything)\s+(?:you\s+(?:were|have\s+been|'ve\s+been)\s+(?:told|taught|instructed|given|programmed)|(?:written\s+)?above|before\s+this|said\s+(?:before|above)\s+(?:by|in)\s+the\s+system)",
             ["forget", "ignore", "disregard"],
-            ["everything", "all", "anything"]),
+            ["everything", "all", "anything"],
+            RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.InstructionOverride, 0.65,
             @"\b(?:new|updated|real|actual|true|revised|secret|hidden)\s+(?:system\s+)?(?:instructions?|prompt|directives?|task)\s*(?:[:\-–]|are\b|is\b)|\b(?:new|updated|real|revised)\s+system\s+rules\b",
             ["instruction", "prompt", "directive", "task", "system rules"],
-            ["new", "updated", "real", "actual", "true", "revised", "secret", "hidden"]),
+            ["new", "updated", "real", "actual", "true", "revised", "secret", "hidden"],
+            RuleAnchor.SecondKind),
         Rule(InjectionCategories.InstructionOverride, 0.45,
             @"\bfrom\s+now\s+on,?\s+(?:you|your)\b[^.\n]{0,40}\b(?:are|will|must|shall|should|respond|answer|act|only|never|reply|obey)\b",
-            "from now on"),
+            ["from"], null, RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.InstructionOverride, 0.8,
             @"\b(?:reveal|print|show|output|repeat|display|leak|disclose|tell\s+me|give\s+me|dump|spell\s+out|write\s+out|recite|share|copy|paste|translate|include)\b[^.\n]{0,30}?\b(?:your|the)\s+(?:(?:entire|full|complete|exact|whole|verbatim)\s+)?(?:(?:system|initial|original|hidden|secret|internal|developer|pre-?prompt|confidential)\s+(?:prompt|instructions|rules|configuration|guidelines)|system\s+message)",
             ["system", "initial", "original", "hidden", "secret", "internal", "developer", "prompt", "confidential"],
-            ["reveal", "print", "show", "output", "repeat", "display", "leak", "disclose", "tell", "give", "dump", "spell", "write", "recite", "share", "copy", "paste", "translate", "include"]),
+            ["reveal", "print", "show", "output", "repeat", "display", "leak", "disclose", "tell", "give", "dump", "spell", "write", "recite", "share", "copy", "paste", "translate", "include"],
+            RuleAnchor.SecondKind),
         Rule(InjectionCategories.InstructionOverride, 0.8,
             @"\bdo\s+not\s+(?:follow|obey|listen\s+to|comply\s+with|adhere\s+to|respect)\s+(?:your|the|any)\s+(?:(?:previous|prior|original|system|safety)\s+)?(?:rules|instructions|guidelines|policies|system\s+prompt|programming|restrictions)",
             "do not"),
         Rule(InjectionCategories.InstructionOverride, 0.75,
             @"\b(?:override|bypass|disable|turn\s+off|deactivate|circumvent|ignore|remove|switch\s+off|lift)\s+(?:all\s+(?:of\s+)?(?:your\s+)?|any\s+(?:of\s+)?(?:your\s+)?|your\s+)(?:safety\s+|content\s+|ethical\s+|moral\s+)?(?:filters?|guardrails|safeguards|restrictions|moderation|limitations|safety\s+(?:checks|protocols|guidelines|measures))",
-            ["override", "bypass", "disable", "turn off", "deactivate", "circumvent", "ignore", "remove", "switch off", "lift"],
-            ["filter", "guardrail", "safeguard", "restriction", "moderation", "limitation", "safety"]),
+            ["override", "bypass", "disable", "turn", "deactivate", "circumvent", "ignore", "remove", "switch", "lift"],
+            ["filter", "guardrail", "safeguard", "restriction", "moderation", "limitation", "safety"],
+            RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.InstructionOverride, 0.6,
             @"\byou(?:\s+are|'re|’re)\s+(?:now\s+)?(?:no\s+longer|not)\s+(?:bound|restricted|limited|constrained|required)\s+(?:by|to)\b",
             "you are", "you're"),
         Rule(InjectionCategories.InstructionOverride, 0.6,
             @"\b(?:instead|rather),?\s+(?:you\s+(?:must|will|should)\s+)?(?:only\s+)?(?:reply|respond|answer|say|output|print|write)\s+(?:with\s+)?[""'“][^""'”\n]{1,60}[""'”]\s*(?:and\s+nothing\s+else|only)?",
-            "instead", "rather"),
+            ["instead", "rather"], null, RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.InstructionOverride, 0.6,
             @"\b(?:admin|administrator|system|developer|root|sudo|maintenance)\s+(?:override|command|access\s+granted|authori[sz]ation\s+(?:code|granted))\b",
-            "override", "command", "access granted", "authoriz", "authoris"),
+            ["override", "command", "access granted", "authoriz", "authoris"],
+            ["admin", "system", "developer", "root", "sudo", "maintenance"],
+            RuleAnchor.SecondKind),
 
         // Role-play jailbreaks.
         Rule(InjectionCategories.RolePlayJailbreak, 0.85, @"\bdo\s+anything\s+now\b|\bDAN\s+(?:mode|prompt|jailbreak)\b|\byou\s+are\s+(?:now\s+)?DAN\b", "anything now", "dan"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.7,
             @"\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|chaos|anarchy|no[\s-]?limits?)\s+mode\b",
             "mode"),
-        Rule(InjectionCategories.RolePlayJailbreak, 0.3, @"\b(?:developer|sudo|admin|maintenance|debug|god|opposite)\s+mode\b", "mode"),
+        Rule(InjectionCategories.RolePlayJailbreak, 0.3, @"\b(?:developer|sudo|admin|maintenance|debug|god|opposite)\s+mode\b",
+            ["mode"], ["developer", "sudo", "admin", "maintenance", "debug", "god", "opposite"], RuleAnchor.SecondKind),
         Rule(InjectionCategories.RolePlayJailbreak, 0.35, @"\bjailbr(?:oken|eak(?:ing)?)\b", "jailbr"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.4, @"\b(?:never|must\s+not|mustn't|don't|do\s+not|cannot|can't)\s+refuse\b", "refuse"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.55,
@@ -82,14 +90,18 @@ internal static class InjectionRules
         Rule(InjectionCategories.InstructionOverride, 0.5,
             @"\b(?:safety|content|moderation)\s+(?:layer|filters?|checks?|mode|protocols?|guardrails|policy|policies)\s+(?:is\s+|are\s+|has\s+been\s+|have\s+been\s+|now\s+)?(?:disabled|off|deactivated|removed|bypassed|suspended|revoked)\b",
             ["disabled", " off", "deactivated", "removed", "bypassed", "suspended", "revoked"],
-            ["safety", "content", "moderation"]),
+            ["safety", "content", "moderation"],
+            RuleAnchor.SecondKind),
         Rule(InjectionCategories.RolePlayJailbreak, 0.8,
             @"\b(?:pretend|imagine|act|behave|roleplay|role-play|play\s+the\s+role|simulate|you\s+are)\b[^.\n]{0,30}?\b(?:you|you're|yourself|your|ai|assistant|model|chatbot|bot|llm|character)\b[^.\n]{0,50}?\b(?:no|without|free\s+(?:of|from)|not\s+bound\s+by|ignor\w*|zero|lifted|unbound\s+by)\s+(?:any\s+|all\s+)?(?:\w+\s+)?(?:restrictions?|limits|limitations|rules|filters?|guidelines|ethics|morals|censorship|policies|boundaries|guardrails|content\s+polic(?:y|ies))\b",
-            ["pretend", "imagine", "act ", "act as", "behave", "roleplay", "role-play", "role", "simulate", "you are"],
-            ["without", "no ", "free of", "free from", "not bound", "ignor", "zero", "lifted", "unbound"]),
+            ["pretend", "imagine", "act", "behave", "roleplay", "role-play", "play", "simulate", "you are"],
+            ["without", "no ", "free of", "free from", "not bound", "ignor", "zero", "lifted", "unbound"],
+            RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.RolePlayJailbreak, 0.8,
             @"\b(?:you\s+are|you're|act\s+as|pretend\s+to\s+be|become|roleplay\s+as|play)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken|rogue|evil|amoral|unaligned|unethical|lawless)\b",
-            "unrestricted", "unfiltered", "uncensored", "jailbroken", "rogue", "evil", "amoral", "unaligned", "unethical", "lawless"),
+            ["you are", "you're", "act", "pretend", "become", "roleplay", "play"],
+            ["unrestricted", "unfiltered", "uncensored", "jailbroken", "rogue", "evil", "amoral", "unaligned", "unethical", "lawless"],
+            RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.RolePlayJailbreak, 0.35, @"\b(?:stay|remain)\s+in\s+character\b|\b(?:never|don't|do\s+not)\s+break\s+character\b", "character"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.6,
             @"\b(?:act|pretend|play|roleplay|be)\s+(?:as\s+|to\s+be\s+|the\s+role\s+of\s+)?my\s+(?:deceased|late|dead)\s+(?:grandmother|grandma|grandfather|grandpa)\b",
@@ -99,7 +111,7 @@ internal static class InjectionRules
             "moral", "ethical", "content"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.45,
             @"\b(?:two|both|dual)\s+(?:responses|answers|personalities)\b[^.\n]{0,80}\b(?:unfiltered|jailbroken|unrestricted|evil|dan)\b",
-            "responses", "answers", "personalities"),
+            ["responses", "answers", "personalities"], ["two", "both", "dual"], RuleAnchor.SecondKind),
 
         // Fake system or role markers, chat-template tokens.
         Rule(InjectionCategories.FakeRoleMarker, 0.8,
@@ -123,7 +135,7 @@ internal static class InjectionRules
         LinearRule(InjectionCategories.HiddenText, 0.2, 2048, @"<!--[\s\S]{0,2000}?-->", "<!--"),
         Rule(InjectionCategories.HiddenText, 0.35,
             @"\b(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\b|color\s*:\s*(?:white|#fff(?:fff)?|transparent)\b|opacity\s*:\s*0(?:\.0+)?\b)",
-            "display", "visibility", "font-size", "color", "opacity"),
+            ["display", "visibility", "font-size", "color", "opacity"], null, RuleAnchor.OwnTriggers),
 
         // Exfiltration.
         LinearRule(InjectionCategories.Exfiltration, 0.55, 1024,
@@ -132,19 +144,23 @@ internal static class InjectionRules
         Rule(InjectionCategories.Exfiltration, 0.5,
             @"\b(?:send|forward|post|upload|exfiltrate|transmit|email|leak)\b[^.\n]{0,40}\b(?:the\s+)?(?:conversation|chat\s+history|user'?s?\s+data|credentials|api\s+keys?|passwords?|secrets|system\s+prompt)\b[^.\n]{0,40}\b(?:to|at)\s+(?:https?://|\S+@\S+|this\s+(?:url|address|endpoint))",
             ["send", "forward", "post", "upload", "exfiltrate", "transmit", "email", "leak"],
-            ["http", "@", "url", "address", "endpoint"]),
+            ["http", "@", "url", "address", "endpoint"],
+            RuleAnchor.OwnTriggers),
 
         // Encoded-payload hints (the decoded payload itself is scored separately).
         Rule(InjectionCategories.EncodedPayload, 0.35,
             @"\b(?:decode|decrypt|deobfuscate|translate|convert)\b[^.\n]{0,40}\b(?:base64|base-64|hex|hexadecimal|rot13|rot-13|caesar|binary|morse)\b[^.\n]{0,60}\b(?:follow|execute|obey|do|run|perform|carry\s+out|act\s+on)\b",
-            "base64", "base-64", "hex", "rot13", "rot-13", "caesar", "binary", "morse"),
+            ["base64", "base-64", "hex", "rot13", "rot-13", "caesar", "binary", "morse"],
+            ["decode", "decrypt", "deobfuscate", "translate", "convert"],
+            RuleAnchor.SecondKind),
     ];
 
     private static InjectionRule Rule(string category, double weight, string pattern, params string[] triggers) =>
         new(category, weight, Build(pattern, Options), triggers);
 
-    private static InjectionRule Rule(string category, double weight, string pattern, string[] triggers, string[] alsoRequired) =>
-        new(category, weight, Build(pattern, Options), triggers, alsoRequired);
+    /// <summary>A rule with a second kind of trigger word (<paramref name="alsoRequired"/>, may be null) and optionally an anchor.</summary>
+    private static InjectionRule Rule(string category, double weight, string pattern, string[] triggers, string[]? alsoRequired, RuleAnchor anchor = RuleAnchor.None) =>
+        new(category, weight, Build(pattern, Options), triggers, alsoRequired, anchor: anchor);
 
     /// <summary>A non-backtracking rule whose matches may extend <paramref name="reach"/> characters from the trigger.</summary>
     private static InjectionRule LinearRule(string category, double weight, int reach, string pattern, params string[] triggers) =>

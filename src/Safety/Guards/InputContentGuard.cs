@@ -87,7 +87,10 @@ public sealed class InputContentGuard : IContentGuard, IDisposable
                     break;
             }
 
-            GuardLog.Decided(_logger, action, sourceName, assessment.Score, string.Join(",", assessment.Findings));
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                GuardLog.Decided(_logger, action, sourceName, assessment.Score, string.Join(",", assessment.Findings));
+            }
         }
 
         _telemetry.Record(source, action, assessment.Findings);

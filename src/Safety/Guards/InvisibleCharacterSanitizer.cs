@@ -59,14 +59,20 @@ public static class InvisibleCharacterSanitizer
 
     private static int FirstRemovable(string text)
     {
-        for (var i = 0; i < text.Length; i++)
+        // Printable ASCII is never removed: a vectorised search skips it, and only the other characters are classified.
+        var span = text.AsSpan();
+        var i = span.IndexOfAnyExceptInRange(' ', '~');
+        while (i >= 0)
         {
-            var c = text[i];
-            if (c < ' ' ? c is not ('\t' or '\n' or '\r') : c >= 0x7F && (Classify(c) != Removal.None || char.IsHighSurrogate(c)
-                && i + 1 < text.Length && IsTagCharacter(c, text[i + 1], out _)))
+            var c = span[i];
+            if (c < ' ' ? c is not ('\t' or '\n' or '\r') : Classify(c) != Removal.None || (char.IsHighSurrogate(c)
+                && i + 1 < span.Length && IsTagCharacter(c, span[i + 1], out _)))
             {
                 return i;
             }
+
+            var next = span[(i + 1)..].IndexOfAnyExceptInRange(' ', '~');
+            i = next < 0 ? -1 : i + 1 + next;
         }
 
         return -1;

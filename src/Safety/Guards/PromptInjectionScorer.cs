@@ -31,6 +31,9 @@ public sealed class PromptInjectionScorer
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
+    private static readonly SearchValues<char> Base64Characters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
+
     private const byte Base64Class = 1;
     private const byte HexClass = 2;
 
@@ -56,15 +59,15 @@ public sealed class PromptInjectionScorer
     private static readonly ulong RulesWithoutSecondKind = Rules.Select((r, i) => r.AlsoRequired is null ? 1UL << i : 0).Aggregate(0UL, (a, b) => a | b);
 
     // [rule][trigger]: whether the trigger is one of the rule's own (its windows are centred on these).
-    private static readonly bool[][] IsPrimaryTrigger = [.. PrimaryTriggerIds.Select(ids =>
-    {
-        var primary = new bool[Triggers.Triggers.Count];
-        foreach (var id in ids)
-        {
-            primary[id] = true;
-        }
+    private static readonly bool[][] IsPrimaryTrigger = [.. PrimaryTriggerIds.Select(Flags)];
 
-        return primary;
+    // [rule][trigger]: for a rule whose matches start at a trigger word (InjectionRule.Anchor), whether a match can start
+    // at this trigger; null for the others.
+    private static readonly bool[]?[] IsAnchorTrigger = [.. Rules.Select((r, i) => r.Anchor switch
+    {
+        RuleAnchor.OwnTriggers => IsPrimaryTrigger[i],
+        RuleAnchor.SecondKind => Flags(IdsOf(r.AlsoRequired!)),
+        _ => null,
     })];
 
     /// <summary>Creates a scorer with the built-in rules.</summary>
@@ -89,15 +92,16 @@ public sealed class PromptInjectionScorer
         ArgumentNullException.ThrowIfNull(text);
         var sanitized = InvisibleCharacterSanitizer.Sanitize(text);
         var clean = sanitized.Text;
-        var signals = new List<(string Category, double Weight)>();
-        var spans = new List<(int Start, int Length)>();
-        var hits = new List<TriggerHit>();
+        var scratch = ScoringScratch.Rent();
+        var signals = scratch.Signals;
+        var spans = scratch.Spans;
+        var hits = scratch.Hits;
         ScoreRules(clean, hits, signals, spans);
 
         if (sanitized.TagMessage.Length > 0)
         {
             signals.Add((InjectionCategories.HiddenText, TagCharacterWeight));
-            if (RulesScore(sanitized.TagMessage, hits) >= DecodedThreshold)
+            if (RulesScore(sanitized.TagMessage, scratch) >= DecodedThreshold)
             {
                 signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
             }
@@ -109,13 +113,14 @@ public sealed class PromptInjectionScorer
 
         if (DecodeEncodedPayloads)
         {
-            ScoreEncodedRuns(clean, hits, signals, spans);
+            ScoreEncodedRuns(clean, scratch);
         }
 
         if (DecodeEncodedPayloads && clean.AsSpan().IndexOfAny(Rot13Hints) >= 0)
         {
-            var rotSpans = new List<(int Start, int Length)>();
-            if (RulesScore(Rot13(clean), hits, rotSpans) >= DecodedThreshold)
+            var rotSpans = scratch.DecodedSpans;
+            rotSpans.Clear();
+            if (RulesScore(Rot13(clean), scratch, rotSpans) >= DecodedThreshold)
             {
                 signals.Add((InjectionCategories.EncodedPayload, Rot13PayloadWeight));
                 spans.AddRange(rotSpans);
@@ -123,6 +128,17 @@ public sealed class PromptInjectionScorer
         }
 
         return new InjectionAssessment(clean, Combine(signals), Findings(signals), MergeSpans(spans), sanitized);
+    }
+
+    private static bool[] Flags(int[] triggerIds)
+    {
+        var flags = new bool[Triggers.Triggers.Count];
+        foreach (var id in triggerIds)
+        {
+            flags[id] = true;
+        }
+
+        return flags;
     }
 
     private static int[] IdsOf(IReadOnlyList<string> words)
@@ -136,10 +152,11 @@ public sealed class PromptInjectionScorer
     /// <see cref="DecodedThreshold"/> matters, so the rules stop at the first match that gets it there and each window
     /// stops at its first match: a decoded attack usually trips a strong rule at once.
     /// </summary>
-    private static double RulesScore(string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans = null)
+    private static double RulesScore(string text, ScoringScratch scratch, List<(int Start, int Length)>? spans = null)
     {
-        var signals = new List<(string, double)>();
-        ScoreRules(text, hits, signals, spans, spans is null ? DecodedThreshold : double.PositiveInfinity);
+        var signals = scratch.DecodedSignals;
+        signals.Clear();
+        ScoreRules(text, scratch.Hits, signals, spans, spans is null ? DecodedThreshold : double.PositiveInfinity);
         return Combine(signals);
     }
 
@@ -172,7 +189,9 @@ public sealed class PromptInjectionScorer
             bool matched;
             try
             {
-                matched = MatchWindows(rule, IsPrimaryTrigger[r], text, hits, spans);
+                matched = IsAnchorTrigger[r] is { } anchors
+                    ? MatchAtTriggers(rule, anchors, text, hits, spans)
+                    : MatchWindows(rule, IsPrimaryTrigger[r], text, hits, spans);
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
@@ -237,6 +256,44 @@ public sealed class PromptInjectionScorer
         return matched;
     }
 
+    /// <summary>
+    /// Tries <paramref name="rule"/>'s anchored pattern at each trigger hit a match can start at (see
+    /// <see cref="InjectionRule.Anchor"/>). Without <paramref name="spans"/> it stops at the first match.
+    /// </summary>
+    internal static bool MatchAtTriggers(InjectionRule rule, bool[] isAnchor, string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans)
+    {
+        var matched = false;
+        foreach (var hit in hits)
+        {
+            if (!isAnchor[hit.Trigger])
+            {
+                continue;
+            }
+
+            // As with windows, a match must end within Reach of its trigger word.
+            var input = text.AsSpan(0, WindowEnd(text, (int)Math.Min(text.Length, (long)hit.Start + hit.Length + rule.Reach)));
+            if (spans is null)
+            {
+                if (rule.AnchoredPattern.IsMatch(input, hit.Start))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            // Anchored, so the first match (if any) starts at the hit; matches found from overlapping hits are merged later.
+            foreach (var match in rule.AnchoredPattern.EnumerateMatches(input, hit.Start))
+            {
+                matched = true;
+                spans.Add((match.Index, match.Length));
+                break;
+            }
+        }
+
+        return matched;
+    }
+
     /// <summary>Whether the line holding <paramref name="position"/> has only white space and heading or list markers before it.</summary>
     internal static bool OnlyMarkersBefore(string text, int position)
     {
@@ -257,14 +314,21 @@ public sealed class PromptInjectionScorer
         return true;
     }
 
-    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)>? spans)
+    /// <summary>Moves a window's <paramref name="end"/> past the word it would cut, or "\b" would see a boundary the text does not have.</summary>
+    private static int WindowEnd(string text, int end)
     {
-        // Never cut a word at the window's end, or "\b" would see a boundary the text does not have.
         var limit = Math.Min(text.Length, end + 64);
         while (end < limit && char.IsLetterOrDigit(text[end]))
         {
             end++;
         }
+
+        return end;
+    }
+
+    private static bool MatchWindow(InjectionRule rule, string text, int start, int end, List<(int Start, int Length)>? spans)
+    {
+        end = WindowEnd(text, end);
 
         // The whole text before the window stays visible, so "\b", "^" and look-behinds at its start read the real context.
         if (spans is null)
@@ -301,24 +365,69 @@ public sealed class PromptInjectionScorer
         return masks;
     }
 
-    /// <summary>
-    /// Finds long base64 or hex runs (hex may come in space-separated groups), decodes them and scores what they say.
-    /// One pass: whether the run so far is all hex is tracked as it grows, so spaced hex never rescans the run.
-    /// </summary>
-    private static void ScoreEncodedRuns(string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)> spans)
+    /// <summary>Decodes every long base64 or hex run (see <see cref="FindEncodedRuns"/>) and scores what it says.</summary>
+    private static void ScoreEncodedRuns(string text, ScoringScratch scratch)
     {
+        var runs = scratch.Runs;
+        runs.Clear();
+        FindEncodedRuns(text, runs);
         var found = false;
-        var span = text.AsSpan();
-        var classes = CharClasses;
+        foreach (var (start, length) in runs)
+        {
+            if (Decode(text.AsSpan(start, length)) is { } decoded && RulesScore(decoded, scratch) >= DecodedThreshold)
+            {
+                scratch.Spans.Add((start, length));
+                found = true;
+            }
+        }
 
-        // One tight loop over the characters (one table look-up each) rather than a vectorised search per word: in
-        // prose nearly every word is a base64 run, so the per-call cost of a search dominated.
+        if (found)
+        {
+            scratch.Signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
+        }
+    }
+
+    /// <summary>
+    /// Adds every run of at least <see cref="MinEncodedLength"/> characters that could be base64 (standard or URL-safe)
+    /// or hex to <paramref name="runs"/>. A run is a maximal stretch of base64 characters, except that while everything
+    /// in it so far is hex, a single space followed by a hex digit continues it ("48 65 6c 6c 6f" is one run).
+    /// </summary>
+    /// <remarks>
+    /// Prose is skipped a window at a time: a window of <see cref="MinEncodedLength"/> characters that holds a character
+    /// no run can continue over (anything but base64, or a space not followed by a hex digit) lets the scan jump past its
+    /// last such character, since every run before it is too short. Only windows with no such character are read one
+    /// character at a time.
+    /// </remarks>
+    internal static void FindEncodedRuns(ReadOnlySpan<char> text, List<(int Start, int Length)> runs)
+    {
+        // Invariant: no run is in progress at i (it is 0, or the character before it ended one).
+        var i = 0;
+        while (i <= text.Length - MinEncodedLength)
+        {
+            var window = text.Slice(i, MinEncodedLength);
+            var stop = window.LastIndexOfAnyExcept(Base64Characters);
+            if (stop >= 0 && (window[stop] != ' ' || i + stop + 1 >= text.Length || !IsHexChar(text[i + stop + 1])))
+            {
+                i += stop + 1;
+                continue;
+            }
+
+            i = ScanOneRun(text, i, runs);
+        }
+    }
+
+    /// <summary>
+    /// Reads one run character by character from <paramref name="from"/> (skipping what precedes it), adds it when it is
+    /// long enough, and returns the index just past the character that ended it.
+    /// </summary>
+    private static int ScanOneRun(ReadOnlySpan<char> text, int from, List<(int Start, int Length)> runs)
+    {
         var start = -1;
         var allHex = true;
-        for (var i = 0; i <= span.Length; i++)
+        for (var i = from; i < text.Length; i++)
         {
-            var c = i < span.Length ? span[i] : '\0';
-            var cls = c < 128 ? classes[c] : 0;
+            var c = text[i];
+            var cls = c < 128 ? CharClasses[c] : 0;
             if ((cls & Base64Class) != 0)
             {
                 if (start < 0)
@@ -336,24 +445,28 @@ public sealed class PromptInjectionScorer
                 continue;
             }
 
-            if (c == ' ' && allHex && i + 1 < span.Length && IsHexChar(span[i + 1]))
+            if (c == ' ' && allHex && i + 1 < text.Length && IsHexChar(text[i + 1]))
             {
                 continue;
             }
 
-            var length = i - start;
-            if (length >= MinEncodedLength && Decode(span.Slice(start, length)) is { } decoded && RulesScore(decoded, hits) >= DecodedThreshold)
-            {
-                spans.Add((start, length));
-                found = true;
-            }
-
-            start = -1;
+            AddIfLong(start, i - start, runs);
+            return i + 1;
         }
 
-        if (found)
+        if (start >= 0)
         {
-            signals.Add((InjectionCategories.EncodedPayload, EncodedPayloadWeight));
+            AddIfLong(start, text.Length - start, runs);
+        }
+
+        return text.Length;
+    }
+
+    private static void AddIfLong(int start, int length, List<(int Start, int Length)> runs)
+    {
+        if (length >= MinEncodedLength)
+        {
+            runs.Add((start, length));
         }
     }
 
@@ -476,28 +589,73 @@ public sealed class PromptInjectionScorer
         return findings;
     }
 
-    private static List<(int Start, int Length)> MergeSpans(List<(int Start, int Length)> spans)
+    /// <summary>The spans sorted and merged where they overlap or touch, copied out of the scratch list.</summary>
+    private static (int Start, int Length)[] MergeSpans(List<(int Start, int Length)> spans)
     {
-        if (spans.Count < 2)
+        if (spans.Count == 0)
         {
-            return spans;
+            return [];
         }
 
         spans.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var merged = new List<(int Start, int Length)>();
-        foreach (var (start, length) in spans)
+        var merged = 0;
+        for (var i = 1; i < spans.Count; i++)
         {
-            if (merged.Count > 0 && start <= merged[^1].Start + merged[^1].Length)
+            var last = spans[merged];
+            var (start, length) = spans[i];
+            if (start <= last.Start + last.Length)
             {
-                var last = merged[^1];
-                merged[^1] = (last.Start, Math.Max(last.Start + last.Length, start + length) - last.Start);
+                spans[merged] = (last.Start, Math.Max(last.Start + last.Length, start + length) - last.Start);
             }
             else
             {
-                merged.Add((start, length));
+                spans[++merged] = (start, length);
             }
         }
 
-        return merged;
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(spans)[..(merged + 1)].ToArray();
+    }
+
+    /// <summary>
+    /// The lists one scoring call works in, kept per thread and reused: scoring is called for every message and
+    /// passage, and these lists were most of what it allocated. A call never re-enters, so one set per thread suffices.
+    /// </summary>
+    private sealed class ScoringScratch
+    {
+        // A huge text grows the lists; past this many hits they are dropped rather than kept for the thread's life.
+        private const int MaxRetainedHits = 4096;
+
+        [ThreadStatic]
+        private static ScoringScratch? t_current;
+
+        public List<TriggerHit> Hits { get; } = [];
+
+        public List<(string Category, double Weight)> Signals { get; } = [];
+
+        public List<(int Start, int Length)> Spans { get; } = [];
+
+        /// <summary>The signals of decoded or hidden text, scored on their own.</summary>
+        public List<(string Category, double Weight)> DecodedSignals { get; } = [];
+
+        /// <summary>The long base64 or hex runs of the text.</summary>
+        public List<(int Start, int Length)> Runs { get; } = [];
+
+        /// <summary>The spans of the rot13-decoded text.</summary>
+        public List<(int Start, int Length)> DecodedSpans { get; } = [];
+
+        /// <summary>This thread's lists, emptied.</summary>
+        public static ScoringScratch Rent()
+        {
+            var scratch = t_current;
+            if (scratch is null || scratch.Hits.Capacity > MaxRetainedHits)
+            {
+                t_current = scratch = new ScoringScratch();
+            }
+
+            scratch.Hits.Clear();
+            scratch.Signals.Clear();
+            scratch.Spans.Clear();
+            return scratch;
+        }
     }
 }

@@ -30,6 +30,33 @@ public sealed class PiiDetectorTests
         Assert.Equal(card, text.Substring(match.Start, match.Length));
     }
 
+    [Fact]
+    public void Find_SsnAndIpv4AtTheirFewestDigits_AreFound()
+    {
+        Assert.Equal(11, Single("SSN 123-45-6789.", PiiKinds.UsSsn).Length);
+        Assert.Equal(7, Single("Host 1.2.3.4 up.", PiiKinds.IpAddress).Length);
+        Assert.Empty(Detector.Find("Version 1.2.3 up."));
+    }
+
+    [Fact]
+    public void Find_NumbersInOtherScripts_AreNotSsnsOrAddresses()
+    {
+        // Only ASCII digits count: Arabic-Indic digits shaped like an SSN or an address are left alone.
+        Assert.Empty(Detector.Find("\u0661\u0662\u0663-\u0664\u0665-\u0666\u0667\u0668\u0669 and 1\u0660.\u0660.\u0660.\u0661"));
+    }
+
+    [Fact]
+    public void Find_CardAndPhoneAtTheirFewestDigits_AreFoundThoughTheDigitCountSkipsShorterTexts()
+    {
+        // 13 digits is the shortest card (a 13-digit Visa) and 8 the shortest phone: the digit-count pre-check must
+        // let texts with exactly that many through.
+        var card = Single("Old card 4222222222222 here.", PiiKinds.PaymentCard);
+        Assert.Equal(13, card.Length);
+        var phone = Single("Ring 030 12345 now.", PiiKinds.Phone);
+        Assert.Equal(9, phone.Length);
+        Assert.Empty(Detector.Find("Ring 030 1234 now."));
+    }
+
     [Theory]
     [InlineData("4111 1111 1111 1112")]
     [InlineData("1234 5678 9012 3456")]

@@ -17,7 +17,16 @@ public sealed partial class PiiDetector
     public const int MaxMatchLength = 64;
 
     private const int MinSecretLength = 32;
+    private const int MinCardDigits = 13;
+    private const int MaxCardDigits = 19;
+    private const int MinPhoneDigits = 8;
+    private const int MaxPhoneDigits = 15;
+    private const int SsnDigits = 9;
+    private const int MinIpv4Digits = 4;
     private const double MinSecretEntropyBitsPerChar = 4.0;
+
+    // [c] = c·log2(c), for the entropy of a run (see LooksLikeSecret); 0 for counts 0 and 1.
+    private static readonly double[] CountLog2Count = [.. Enumerable.Range(0, 257).Select(c => c < 2 ? 0.0 : c * Math.Log2(c))];
 
     // Cheap vectorised pre-checks: a pattern runs only when the text holds what every match of it must contain.
     private static readonly SearchValues<string> SecretPrefixes = SearchValues.Create(
@@ -51,8 +60,12 @@ public sealed partial class PiiDetector
     {
         ArgumentNullException.ThrowIfNull(text);
         var found = new List<PiiMatch>();
-        var hasDigits = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
-        if (hasDigits && Has(PiiKinds.PaymentCard))
+
+        // Every number-shaped find needs a least number of ASCII digits (a card 13, an SSN 9, a phone 8, an IPv4
+        // address 4): a text with fewer skips those patterns.
+        var digits = CountDigits(text, MinCardDigits);
+        var hasDigits = digits > 0;
+        if (digits >= MinCardDigits && Has(PiiKinds.PaymentCard))
         {
             FindCards(text, found);
         }
@@ -62,7 +75,7 @@ public sealed partial class PiiDetector
             FindIbans(text, found);
         }
 
-        if (hasDigits && Has(PiiKinds.UsSsn) && text.Contains('-', StringComparison.Ordinal))
+        if (digits >= SsnDigits && Has(PiiKinds.UsSsn) && text.Contains('-', StringComparison.Ordinal))
         {
             AddAll(SsnPattern(), text, PiiKinds.UsSsn, found);
         }
@@ -77,14 +90,14 @@ public sealed partial class PiiDetector
             FindEmails(text, found);
         }
 
-        if (hasDigits && Has(PiiKinds.Phone))
+        if (digits >= MinPhoneDigits && Has(PiiKinds.Phone))
         {
             FindPhones(text, found);
         }
 
         if (Has(PiiKinds.IpAddress))
         {
-            if (hasDigits && text.Contains('.', StringComparison.Ordinal))
+            if (digits >= MinIpv4Digits && text.Contains('.', StringComparison.Ordinal))
             {
                 AddAll(Ipv4Pattern(), text, PiiKinds.IpAddress, found);
             }
@@ -139,12 +152,12 @@ public sealed partial class PiiDetector
 
                 var prefix = candidate[..end];
                 var digits = CountDigits(prefix);
-                if (digits < 13)
+                if (digits < MinCardDigits)
                 {
                     break;
                 }
 
-                if (digits <= 19 && prefix[0] is >= '2' and <= '6' && LuhnCheck.IsValid(prefix))
+                if (digits <= MaxCardDigits && prefix[0] is >= '2' and <= '6' && LuhnCheck.IsValid(prefix))
                 {
                     found.Add(new PiiMatch(PiiKinds.PaymentCard, match.Index, end));
                     break;
@@ -188,7 +201,7 @@ public sealed partial class PiiDetector
         foreach (var match in PhonePattern().EnumerateMatches(text))
         {
             var digits = CountDigits(text.AsSpan(match.Index, match.Length));
-            if (digits is >= 8 and <= 15)
+            if (digits is >= MinPhoneDigits and <= MaxPhoneDigits)
             {
                 found.Add(new PiiMatch(PiiKinds.Phone, match.Index, match.Length));
             }
@@ -354,17 +367,30 @@ public sealed partial class PiiDetector
             return false;
         }
 
-        var entropy = 0.0;
+        // H = −Σ (c/n)·log2(c/n) = log2(n) − Σ c·log2(c) / n, with c·log2(c) looked up: a logarithm per distinct
+        // character was most of the cost of checking a run.
+        var weighted = 0.0;
         foreach (var count in counts)
         {
-            if (count > 0)
-            {
-                var p = (double)count / value.Length;
-                entropy -= p * Math.Log2(p);
-            }
+            weighted += count < CountLog2Count.Length ? CountLog2Count[count] : count * Math.Log2(count);
         }
 
+        var entropy = Math.Log2(value.Length) - (weighted / value.Length);
         return entropy >= MinSecretEntropyBitsPerChar;
+    }
+
+    /// <summary>Counts the ASCII digits of <paramref name="text"/>, stopping at <paramref name="atMost"/>; a vectorised search jumps between them.</summary>
+    private static int CountDigits(ReadOnlySpan<char> text, int atMost)
+    {
+        var n = 0;
+        var position = text.IndexOfAnyInRange('0', '9');
+        while (position >= 0 && ++n < atMost)
+        {
+            var next = text[(position + 1)..].IndexOfAnyInRange('0', '9');
+            position = next < 0 ? -1 : position + 1 + next;
+        }
+
+        return n;
     }
 
     private static int CountDigits(ReadOnlySpan<char> text)
@@ -414,7 +440,7 @@ public sealed partial class PiiDetector
     [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,34}(?![a-z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex IbanPattern();
 
-    [GeneratedRegex(@"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9-])(?!000|666|9[0-9][0-9])[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![0-9-])", RegexOptions.CultureInvariant)]
     private static partial Regex SsnPattern();
 
     [GeneratedRegex(
@@ -422,7 +448,7 @@ public sealed partial class PiiDetector
         RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?![0-9]|\.[0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex Ipv4Pattern();
 
     [GeneratedRegex(@"(?<![\w:])(?=[0-9A-Fa-f:]*::?[0-9A-Fa-f]*:)[0-9A-Fa-f:]{3,39}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])", RegexOptions.CultureInvariant)]

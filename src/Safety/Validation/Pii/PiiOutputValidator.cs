@@ -46,6 +46,11 @@ public sealed class PiiOutputValidator : IIncrementalOutputValidator
     public IReadOnlyList<ValidationViolation> Scan(string text)
     {
         var found = _detector.Find(text);
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
         var violations = new ValidationViolation[found.Count];
         for (var i = 0; i < found.Count; i++)
         {

@@ -37,10 +37,23 @@ internal sealed class InjectionRule(
     /// </summary>
     public RuleAnchor Anchor { get; } = anchor;
 
-    /// <summary>Gets the pattern matched only where the search starts (<c>\G</c>), for <see cref="Anchor"/>.</summary>
+    /// <summary>
+    /// Gets the pattern matched only where the search starts, for <see cref="Anchor"/>: with <c>\G</c>, or, for the
+    /// non-backtracking engine (which has no <c>\G</c>), with <c>^</c> on the text cut at the trigger word (see
+    /// <see cref="AnchoredBySlicing"/>).
+    /// </summary>
     public Regex AnchoredPattern { get; } = anchor == RuleAnchor.None
         ? pattern
-        : new Regex(@"\G(?:" + pattern + ")", pattern.Options, pattern.MatchTimeout);
+        : new Regex(
+            ((pattern.Options & RegexOptions.NonBacktracking) != 0 ? "^(?:" : @"\G(?:") + pattern + ")",
+            pattern.Options & ~RegexOptions.Multiline,
+            pattern.MatchTimeout);
+
+    /// <summary>
+    /// Gets whether <see cref="AnchoredPattern"/> runs on the text cut at the trigger word: true for non-backtracking
+    /// rules, whose patterns therefore start with a literal and never look behind it.
+    /// </summary>
+    public bool AnchoredBySlicing { get; } = (pattern.Options & RegexOptions.NonBacktracking) != 0;
 
     /// <summary>
     /// Gets whether the pattern is anchored at a line start ("^", multiline): then only triggers preceded on their line

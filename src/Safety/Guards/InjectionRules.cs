@@ -9,7 +9,8 @@ namespace Agents.Safety.Guards;
 /// </summary>
 internal static class InjectionRules
 {
-    // Compiled backtracking rules: each runs only on windows around its trigger words, and every pattern is written so
+    // Most rules' matches start at one of their trigger words, and those rules are tried only there (RuleAnchor); the
+    // others run on windows around their trigger words. Compiled backtracking rules: every pattern is written so
     // a match attempt does bounded work (bounded gaps, no nested unbounded repeats, no repeat that can start at every
     // character of a long run), so crafted input cannot make a rule backtrack for long. The three rules whose bounded
     // gaps still multiply to a large number of steps per attempt use the non-backtracking engine instead.
@@ -70,8 +71,9 @@ internal static class InjectionRules
         // Role-play jailbreaks.
         Rule(InjectionCategories.RolePlayJailbreak, 0.85, @"\bdo\s+anything\s+now\b|\bDAN\s+(?:mode|prompt|jailbreak)\b|\byou\s+are\s+(?:now\s+)?DAN\b", "anything now", "dan"),
         Rule(InjectionCategories.RolePlayJailbreak, 0.7,
-            @"\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|chaos|anarchy|no[\s-]?limits?)\s+mode\b",
-            "mode"),
+            @"\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|chaos|anarchy|no[ -]?limits?)\s+mode\b",
+            ["mode"], ["jailbr", "unrestricted", "unfiltered", "uncensored", "evil", "chaos", "anarchy", "no limit", "no-limit", "nolimit"],
+            RuleAnchor.SecondKind),
         Rule(InjectionCategories.RolePlayJailbreak, 0.3, @"\b(?:developer|sudo|admin|maintenance|debug|god|opposite)\s+mode\b",
             ["mode"], ["developer", "sudo", "admin", "maintenance", "debug", "god", "opposite"], RuleAnchor.SecondKind),
         Rule(InjectionCategories.RolePlayJailbreak, 0.35, @"\bjailbr(?:oken|eak(?:ing)?)\b", "jailbr"),
@@ -121,8 +123,8 @@ internal static class InjectionRules
             @"</?(?:system|system_prompt|sys|instructions?|admin|developer)>|""role""\s*:\s*""(?:system|developer)""",
             "<system", "</system", "<sys", "</sys", "<instruction", "</instruction", "<admin", "</admin", "<developer", "</developer", "\"role\""),
         Rule(InjectionCategories.FakeRoleMarker, 0.7,
-            @"\b(?:end|beginning|begin|start)\s+of\s+(?:the\s+)?(?:system\s+|user\s+|original\s+)?(?:prompt|instructions|system\s+message|user\s+input|context)\b\s*[\]\-=#>:)]|[-=#*]{3}\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|user|instructions|prompt)",
-            "end of", "beginning of", "begin of", "start of", "---", "===", "###", "***"),
+            @"\b(?:end|beginning|begin|start)\s+of\s+(?:the\s+)?(?:system\s+|user\s+|original\s+)?(?:prompt|instructions|system\s+message|user\s+input|context)\b\s*[\]\-=#>:)]|(?:-{3}|={3}|#{3}|\*{3})\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|user|instructions|prompt)",
+            ["end", "begin", "start", "---", "===", "###", "***"], null, RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.FakeRoleMarker, 0.45,
             @"^[^\S\r\n]*(?:#{1,4}\s*|\[|\*\*)?(?:system|developer|admin|administrator)(?:\s+(?:message|prompt|instruction|override|note|notice|update))?\s*(?:\]|\*\*)?\s*:",
             "system", "developer", "admin"),
@@ -131,7 +133,7 @@ internal static class InjectionRules
         // Hidden text.
         LinearRule(InjectionCategories.HiddenText, 0.7, 1024,
             @"<!--[\s\S]{0,400}?\b(?:ignore|instructions?|system|prompt|assistant|you\s+must|you\s+are|AI|model|reveal|send|forward)\b[\s\S]{0,400}?-->",
-            "<!--"),
+            "<!--", RuleAnchor.OwnTriggers),
         LinearRule(InjectionCategories.HiddenText, 0.2, 2048, @"<!--[\s\S]{0,2000}?-->", "<!--"),
         Rule(InjectionCategories.HiddenText, 0.35,
             @"\b(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\b|color\s*:\s*(?:white|#fff(?:fff)?|transparent)\b|opacity\s*:\s*0(?:\.0+)?\b)",
@@ -140,7 +142,7 @@ internal static class InjectionRules
         // Exfiltration.
         LinearRule(InjectionCategories.Exfiltration, 0.55, 1024,
             @"!\[[^\]]{0,100}\]\(\s*https?://[^)\s]{1,300}[?&][^)\s=]{1,40}=[^)\s]{0,300}\)",
-            "]("),
+            "![", RuleAnchor.OwnTriggers),
         Rule(InjectionCategories.Exfiltration, 0.5,
             @"\b(?:send|forward|post|upload|exfiltrate|transmit|email|leak)\b[^.\n]{0,40}\b(?:the\s+)?(?:conversation|chat\s+history|user'?s?\s+data|credentials|api\s+keys?|passwords?|secrets|system\s+prompt)\b[^.\n]{0,40}\b(?:to|at)\s+(?:https?://|\S+@\S+|this\s+(?:url|address|endpoint))",
             ["send", "forward", "post", "upload", "exfiltrate", "transmit", "email", "leak"],
@@ -162,9 +164,13 @@ internal static class InjectionRules
     private static InjectionRule Rule(string category, double weight, string pattern, string[] triggers, string[]? alsoRequired, RuleAnchor anchor = RuleAnchor.None) =>
         new(category, weight, Build(pattern, Options), triggers, alsoRequired, anchor: anchor);
 
-    /// <summary>A non-backtracking rule whose matches may extend <paramref name="reach"/> characters from the trigger.</summary>
-    private static InjectionRule LinearRule(string category, double weight, int reach, string pattern, params string[] triggers) =>
-        new(category, weight, Build(pattern, LinearOptions), triggers, reach: reach);
+    /// <summary>
+    /// A non-backtracking rule whose matches may extend <paramref name="reach"/> characters from the trigger. When
+    /// <paramref name="anchor"/> is set, they start at a trigger word, which the pattern begins with as a literal (it is
+    /// tried on the text cut there).
+    /// </summary>
+    private static InjectionRule LinearRule(string category, double weight, int reach, string pattern, string trigger, RuleAnchor anchor = RuleAnchor.None) =>
+        new(category, weight, Build(pattern, LinearOptions), [trigger], reach: reach, anchor: anchor);
 
     private static Regex Build(string pattern, RegexOptions options) =>
         new(pattern, options | (pattern.StartsWith('^') ? RegexOptions.Multiline : RegexOptions.None), Timeout);

@@ -271,10 +271,13 @@ public sealed class PromptInjectionScorer
             }
 
             // As with windows, a match must end within Reach of its trigger word.
-            var input = text.AsSpan(0, WindowEnd(text, (int)Math.Min(text.Length, (long)hit.Start + hit.Length + rule.Reach)));
+            var end = WindowEnd(text, (int)Math.Min(text.Length, (long)hit.Start + hit.Length + rule.Reach));
+            var offset = rule.AnchoredBySlicing ? hit.Start : 0;
+            var input = text.AsSpan(offset, end - offset);
+            var start = hit.Start - offset;
             if (spans is null)
             {
-                if (rule.AnchoredPattern.IsMatch(input, hit.Start))
+                if (rule.AnchoredPattern.IsMatch(input, start))
                 {
                     return true;
                 }
@@ -283,10 +286,10 @@ public sealed class PromptInjectionScorer
             }
 
             // Anchored, so the first match (if any) starts at the hit; matches found from overlapping hits are merged later.
-            foreach (var match in rule.AnchoredPattern.EnumerateMatches(input, hit.Start))
+            foreach (var match in rule.AnchoredPattern.EnumerateMatches(input, start))
             {
                 matched = true;
-                spans.Add((match.Index, match.Length));
+                spans.Add((offset + match.Index, match.Length));
                 break;
             }
         }

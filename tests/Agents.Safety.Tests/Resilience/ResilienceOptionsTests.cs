@@ -139,6 +139,25 @@ public sealed class ResilienceOptionsTests
         { new InvalidOperationException("x"), false },
     };
 
+    /// <summary>Failures a retry cannot fix, marked transient anyway (e.g. by an adapter that flags every 5xx-wrapped error).</summary>
+    public static TheoryData<Exception> NeverTransientKindsMarkedTransient() =>
+    [
+        new StreamInterruptedException("partial", 1, null) { IsTransient = true },
+        new InvalidRequestException("x") { IsTransient = true },
+        new ValidationFailedException("v", ["bad"]) { IsTransient = true },
+        new ContentBlockedException("x") { IsTransient = true },
+        new ContextWindowExceededException(10, 5) { IsTransient = true },
+        new ModelLoadException("model.gguf", "missing") { IsTransient = true },
+    ];
+
+    [Theory]
+    [MemberData(nameof(NeverTransientKindsMarkedTransient))]
+    public void IsTransient_KindsARetryCannotFix_FalseEvenWhenMarkedTransient(Exception exception)
+    {
+        Assert.True(((GeneratorException)exception).IsTransient);
+        Assert.False(TransientFailureClassifier.IsTransient(exception));
+    }
+
     [Fact]
     public void IsTransient_Null_IsFalse() => Assert.False(TransientFailureClassifier.IsTransient(null));
 

@@ -159,6 +159,45 @@ public sealed class ResilienceStreamingTests
         await enumerator.DisposeAsync();
     }
 
+    [Fact]
+    public async Task StreamAsync_StreamWithoutContent_InnerStreamIsNotReadPastItsEnd()
+    {
+        var stream = new ReadOnceStream([new GenerationUpdate(), new GenerationUpdate { FinishReason = FinishReason.Stop }]);
+        using var generator = Create(new TestGenerator { StreamAsyncCallback = (_, _) => stream });
+
+        var (text, updates) = await ReadAllAsync(generator.StreamAsync("hi"));
+
+        Assert.Equal("", text);
+        Assert.Equal(2, updates);
+        Assert.Equal(3, stream.MoveNextCalls);
+    }
+
+    /// <summary>A stream that, like one over a network response, must not be read again once it reported its end.</summary>
+    private sealed class ReadOnceStream(IReadOnlyList<GenerationUpdate> updates) : IAsyncEnumerable<GenerationUpdate>, IAsyncEnumerator<GenerationUpdate>
+    {
+        private int _index = -1;
+
+        public int MoveNextCalls { get; private set; }
+
+        public GenerationUpdate Current => updates[_index];
+
+        public IAsyncEnumerator<GenerationUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            MoveNextCalls++;
+            if (_index >= updates.Count)
+            {
+                throw new InvalidOperationException("The stream was read past its end.");
+            }
+
+            _index++;
+            return ValueTask.FromResult(_index < updates.Count);
+        }
+
+        public ValueTask DisposeAsync() => default;
+    }
+
     private static async IAsyncEnumerable<GenerationUpdate> Stalling([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return new GenerationUpdate { Text = "first" };

@@ -473,25 +473,48 @@ public sealed class PromptInjectionScorer
         }
     }
 
+    /// <summary>
+    /// Decodes a run as hex (spaces ignored) or else as base64 (standard or URL-safe, padding optional), and returns the
+    /// text when it reads as mostly printable UTF-8. Works in pooled buffers: most runs (keys, hashes, long words)
+    /// decode to bytes that are not text, and those allocate nothing.
+    /// </summary>
     private static string? Decode(ReadOnlySpan<char> run)
     {
-        var compact = run.ToString().Replace(" ", string.Empty, StringComparison.Ordinal);
-        if (compact.Length % 2 == 0 && compact.AsSpan().IndexOfAnyExcept(HexDigits) < 0)
+        var compactBuffer = ArrayPool<char>.Shared.Rent(run.Length + 3);
+        var bytesBuffer = ArrayPool<byte>.Shared.Rent(run.Length);
+        try
         {
-            try
+            var length = 0;
+            foreach (var c in run)
             {
-                return Printable(Convert.FromHexString(compact));
+                if (c != ' ')
+                {
+                    compactBuffer[length++] = c;
+                }
             }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
 
-        var base64 = compact.Replace('-', '+').Replace('_', '/').TrimEnd('=');
-        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var written) ? Printable(buffer.AsSpan(0, written)) : null;
+            var compact = compactBuffer.AsSpan(0, length);
+            if (length % 2 == 0 && compact.IndexOfAnyExcept(HexDigits) < 0)
+            {
+                return Convert.FromHexString(compact, bytesBuffer, out _, out var hexBytes) == OperationStatus.Done
+                    ? Printable(bytesBuffer.AsSpan(0, hexBytes))
+                    : null;
+            }
+
+            compact.Replace('-', '+');
+            compact.Replace('_', '/');
+            compact = compact.TrimEnd('=');
+            var padded = compact.Length + ((4 - (compact.Length % 4)) % 4);
+            compactBuffer.AsSpan(compact.Length, padded - compact.Length).Fill('=');
+            return Convert.TryFromBase64Chars(compactBuffer.AsSpan(0, padded), bytesBuffer, out var written)
+                ? Printable(bytesBuffer.AsSpan(0, written))
+                : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytesBuffer);
+            ArrayPool<char>.Shared.Return(compactBuffer);
+        }
     }
 
     /// <summary>Returns the bytes as text when they read as mostly printable UTF-8, else <see langword="null"/>.</summary>
@@ -502,17 +525,25 @@ public sealed class PromptInjectionScorer
             return null;
         }
 
-        var text = Encoding.UTF8.GetString(bytes);
-        var printable = 0;
-        foreach (var c in text)
+        var buffer = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(bytes.Length));
+        try
         {
-            if (!char.IsControl(c) || c is '\n' or '\r' or '\t')
+            var text = buffer.AsSpan(0, Encoding.UTF8.GetChars(bytes, buffer));
+            var printable = 0;
+            foreach (var c in text)
             {
-                printable += c == '\uFFFD' ? 0 : 1;
+                if (!char.IsControl(c) || c is '\n' or '\r' or '\t')
+                {
+                    printable += c == '\uFFFD' ? 0 : 1;
+                }
             }
-        }
 
-        return printable >= text.Length * 0.9 ? text : null;
+            return printable >= text.Length * 0.9 ? text.ToString() : null;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     private static string Rot13(string text) => string.Create(text.Length, text, static (buffer, source) =>

@@ -50,6 +50,12 @@ internal sealed class InjectionRule(
             pattern.MatchTimeout);
 
     /// <summary>
+    /// Gets whether every top-level alternative of the pattern starts with <c>\b</c>: then a trigger word that continues
+    /// a word ("act" in "fact") cannot start a match, and the scorer skips it without calling the pattern.
+    /// </summary>
+    public bool StartsAtWordBoundary { get; } = TopLevelAlternatives(pattern.ToString()).All(a => a.StartsWith(@"\b", StringComparison.Ordinal));
+
+    /// <summary>
     /// Gets whether <see cref="AnchoredPattern"/> runs on the text cut at the trigger word: true for non-backtracking
     /// rules, whose patterns therefore start with a literal and never look behind it.
     /// </summary>
@@ -60,6 +66,43 @@ internal sealed class InjectionRule(
     /// by nothing but white space and the markers <c>#</c>, <c>[</c> and <c>*</c> can start a match.
     /// </summary>
     public bool AtLineStart { get; } = pattern.ToString().StartsWith('^');
+
+    /// <summary>Splits a pattern at its top-level <c>|</c> (outside groups, character classes and escapes).</summary>
+    internal static List<string> TopLevelAlternatives(string pattern)
+    {
+        var alternatives = new List<string>();
+        var depth = 0;
+        var inClass = false;
+        var start = 0;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            switch (pattern[i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '[':
+                    inClass = true;
+                    break;
+                case ']':
+                    inClass = false;
+                    break;
+                case '(' when !inClass:
+                    depth++;
+                    break;
+                case ')' when !inClass:
+                    depth--;
+                    break;
+                case '|' when !inClass && depth == 0:
+                    alternatives.Add(pattern[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        alternatives.Add(pattern[start..]);
+        return alternatives;
+    }
 }
 
 /// <summary>Where an <see cref="InjectionRule"/>'s matches start.</summary>

@@ -265,7 +265,10 @@ public sealed class PromptInjectionScorer
         var matched = false;
         foreach (var hit in hits)
         {
-            if (!isAnchor[hit.Trigger])
+            // A trigger that continues a word cannot start a match that begins at a word boundary; ASCII letters and
+            // digits are word characters to the pattern too, so skipping them changes nothing.
+            if (!isAnchor[hit.Trigger]
+                || (rule.StartsAtWordBoundary && hit.Start > 0 && (char.IsAsciiLetterOrDigit(text[hit.Start - 1]) || text[hit.Start - 1] == '_')))
             {
                 continue;
             }

@@ -27,6 +27,61 @@ public sealed class RateLimitingOptionsTests
     }
 
     [Fact]
+    public void Validate_EveryBoundaryValue_Accepted()
+    {
+        var options = new RateLimitingOptions
+        {
+            RequestsPerMinute = 1,
+            QueueLimit = 0,
+            MaxQueueWait = TimeSpan.FromHours(1),
+            DefaultMaxOutputTokens = 1,
+            Distributed = new DistributedRateLimitingOptions { InstanceShare = 1, UnavailableRetryInterval = TimeSpan.FromMinutes(10) },
+        };
+        options.Validate();
+
+        options.MaxQueueWait = TimeSpan.Zero;
+        options.Distributed.InstanceShare = double.Epsilon;
+        options.Distributed.UnavailableRetryInterval = TimeSpan.FromTicks(1);
+        options.Validate();
+    }
+
+    [Theory]
+    [InlineData(0.0, 5.0, "Distributed.InstanceShare")]
+    [InlineData(-0.5, 5.0, "Distributed.InstanceShare")]
+    [InlineData(1.0000001, 5.0, "Distributed.InstanceShare")]
+    [InlineData(0.5, 0.0, "Distributed.UnavailableRetryInterval")]
+    [InlineData(0.5, 600.0001, "Distributed.UnavailableRetryInterval")]
+    public void Validate_DistributedOutOfRange_NamesTheOption(double share, double retrySeconds, string option)
+    {
+        var options = new RateLimitingOptions
+        {
+            RequestsPerMinute = 1,
+            Distributed = new DistributedRateLimitingOptions { InstanceShare = share, UnavailableRetryInterval = TimeSpan.FromSeconds(retrySeconds) },
+        };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_JustOutsideTheGeneratorsRanges_NamesEachOption()
+    {
+        var options = new RateLimitingOptions
+        {
+            RequestsPerMinute = 1,
+            QueueLimit = -1,
+            MaxQueueWait = TimeSpan.FromHours(1) + TimeSpan.FromTicks(1),
+            DefaultMaxOutputTokens = 0,
+        };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        foreach (var name in new[] { "QueueLimit", "MaxQueueWait", "DefaultMaxOutputTokens" })
+        {
+            Assert.Contains(name, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Validate_NoLimitAtAll_Rejected()
     {
         var error = Assert.Throws<ArgumentException>(new RateLimitingOptions().Validate);

@@ -32,9 +32,44 @@ public sealed class TokenCostEstimatorTests
     }
 
     [Fact]
+    public void EstimatePromptTokens_ToolWithoutDescription_CountsNameAndSchemaOnly()
+    {
+        var schema = JsonDocument.Parse("""{"type":"object"}""").RootElement;
+        var request = new GenerationRequest([Message.User("")], new GenerationOptions { Tools = [new ToolDefinition("abcd", null, schema)] });
+
+        // message: 4 framing; tool: name 1 + schema 17 bytes → 5.
+        Assert.Equal(4 + 1 + 5, TokenCostEstimator.EstimatePromptTokens(request, tokenizer: null));
+    }
+
+    [Fact]
+    public void EstimatePromptTokens_Tokenizer_EmptyTextsAreNotTokenized()
+    {
+        // A tokenizer that adds a start token to anything it is given: empty texts must cost nothing, not that token.
+        var tokenizer = new StartTokenTokenizer();
+        var request = new GenerationRequest(
+            [
+                Message.User(""),
+                Message.Assistant("") with { ToolCalls = [new ToolCall("1", "f", "")] },
+                Message.User("abc"),
+            ]);
+
+        // 4 + 0; 4 + 0 + name (1 + 1) + 0; 4 + (3 + 1).
+        Assert.Equal(4 + 6 + 8, TokenCostEstimator.EstimatePromptTokens(request, tokenizer));
+    }
+
+    [Fact]
     public void EstimateCost_AddsMaxTokensOrTheDefault()
     {
         Assert.Equal(110, TokenCostEstimator.EstimateCost(LimitsTestSupport.Request(maxTokens: 10), 100, 999));
         Assert.Equal(1099, TokenCostEstimator.EstimateCost(LimitsTestSupport.Request(maxTokens: null), 100, 999));
+    }
+
+    private sealed class StartTokenTokenizer : ITokenizer
+    {
+        public int CountTokens(string text) => text.Length + 1;
+
+        public string Decode(IEnumerable<int> tokens) => throw new NotSupportedException();
+
+        public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false) => throw new NotSupportedException();
     }
 }

@@ -55,10 +55,10 @@ public sealed class RateLimitingOptions
     public Func<GenerationRequest, string?> TenantKeySelector { get; set; } = DefaultTenantKeySelector;
 
     /// <summary>
-    /// Gets or sets the estimator of a request's prompt tokens, used when the generator chain offers no
-    /// <see cref="ITokenizer"/>.
+    /// Gets or sets the estimator of a request's prompt tokens. When set, it is used instead of the generator chain's
+    /// <see cref="ITokenizer"/> (which is then not asked for).
     /// </summary>
-    /// <value><see langword="null"/> by default: <see cref="TokenCostEstimator.EstimatePromptTokens(GenerationRequest, ITokenizer?)"/>.</value>
+    /// <value><see langword="null"/> by default: <see cref="TokenCostEstimator.EstimatePromptTokens(GenerationRequest, ITokenizer?)"/>, with the chain's tokenizer when it offers one.</value>
     public Func<GenerationRequest, int>? PromptTokenEstimator { get; set; }
 
     /// <summary>Gets or sets the shared Redis budget; <see langword="null"/> keeps every limit local to this process.</summary>

@@ -46,7 +46,7 @@ internal sealed class InjectionRule(
         ? pattern
         : new Regex(
             ((pattern.Options & RegexOptions.NonBacktracking) != 0 ? "^(?:" : @"\G(?:") + pattern + ")",
-            pattern.Options & ~RegexOptions.Multiline,
+            (pattern.Options & RegexOptions.NonBacktracking) != 0 ? pattern.Options & ~RegexOptions.Multiline : pattern.Options,
             pattern.MatchTimeout);
 
     /// <summary>
@@ -116,4 +116,10 @@ internal enum RuleAnchor
 
     /// <summary>At one of the rule's second kind of trigger words.</summary>
     SecondKind,
+
+    /// <summary>
+    /// At the start of a line holding one of the rule's own trigger words with only white space and the markers
+    /// <c>#</c>, <c>[</c> and <c>*</c> before it (the pattern starts with <c>^</c>).
+    /// </summary>
+    LineStart,
 }

@@ -65,7 +65,7 @@ public sealed class PromptInjectionScorer
     // at this trigger; null for the others.
     private static readonly bool[]?[] IsAnchorTrigger = [.. Rules.Select((r, i) => r.Anchor switch
     {
-        RuleAnchor.OwnTriggers => IsPrimaryTrigger[i],
+        RuleAnchor.OwnTriggers or RuleAnchor.LineStart => IsPrimaryTrigger[i],
         RuleAnchor.SecondKind => Flags(IdsOf(r.AlsoRequired!)),
         _ => null,
     })];
@@ -263,6 +263,7 @@ public sealed class PromptInjectionScorer
     internal static bool MatchAtTriggers(InjectionRule rule, bool[] isAnchor, string text, List<TriggerHit> hits, List<(int Start, int Length)>? spans)
     {
         var matched = false;
+        var lastLineStart = -1;
         foreach (var hit in hits)
         {
             // A trigger that continues a word cannot start a match that begins at a word boundary; ASCII letters and
@@ -273,11 +274,24 @@ public sealed class PromptInjectionScorer
                 continue;
             }
 
+            var at = hit.Start;
+            if (rule.Anchor == RuleAnchor.LineStart)
+            {
+                // Once per line, and only for a line that has nothing but markers before the trigger word.
+                at = LineStartBefore(text, hit.Start);
+                if (at < 0 || at == lastLineStart)
+                {
+                    continue;
+                }
+
+                lastLineStart = at;
+            }
+
             // As with windows, a match must end within Reach of its trigger word.
             var end = WindowEnd(text, (int)Math.Min(text.Length, (long)hit.Start + hit.Length + rule.Reach));
-            var offset = rule.AnchoredBySlicing ? hit.Start : 0;
+            var offset = rule.AnchoredBySlicing ? at : 0;
             var input = text.AsSpan(offset, end - offset);
-            var start = hit.Start - offset;
+            var start = at - offset;
             if (spans is null)
             {
                 if (rule.AnchoredPattern.IsMatch(input, start))
@@ -301,23 +315,29 @@ public sealed class PromptInjectionScorer
     }
 
     /// <summary>Whether the line holding <paramref name="position"/> has only white space and heading or list markers before it.</summary>
-    internal static bool OnlyMarkersBefore(string text, int position)
+    internal static bool OnlyMarkersBefore(string text, int position) => LineStartBefore(text, position) >= 0;
+
+    /// <summary>
+    /// The start of the line holding <paramref name="position"/> when only white space and heading or list markers lie
+    /// between them; otherwise -1.
+    /// </summary>
+    internal static int LineStartBefore(string text, int position)
     {
         for (var i = position - 1; i >= 0; i--)
         {
             var c = text[i];
             if (c is '\n' or '\r')
             {
-                return true;
+                return i + 1;
             }
 
             if (c is not ('#' or '[' or '*') && !char.IsWhiteSpace(c))
             {
-                return false;
+                return -1;
             }
         }
 
-        return true;
+        return 0;
     }
 
     /// <summary>Moves a window's <paramref name="end"/> past the word it would cut, or "\b" would see a boundary the text does not have.</summary>

@@ -91,6 +91,18 @@ public sealed class InjectionRuleWindowTests
     }
 
     [Theory]
+    [InlineData("system: x", 0, 0)]
+    [InlineData("hello system", 6, -1)]
+    [InlineData("a\n  ## system", 7, 2)]
+    [InlineData("x\r\nsystem", 3, 3)]
+    [InlineData("x\rsystem", 2, 2)]
+    [InlineData("**system", 2, 0)]
+    public void LineStartBefore_IsTheLineStartOnlyWhenMarkersPrecede(string text, int position, int expected)
+    {
+        Assert.Equal(expected, PromptInjectionScorer.LineStartBefore(text, position));
+    }
+
+    [Theory]
     [InlineData("system: x", 0, true)]
     [InlineData("hello system", 6, false)]
     [InlineData("a\n  ## system", 7, true)]

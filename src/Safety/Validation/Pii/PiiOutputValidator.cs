@@ -55,12 +55,28 @@ public sealed class PiiOutputValidator : IIncrementalOutputValidator
         for (var i = 0; i < found.Count; i++)
         {
             var match = found[i];
-            var label = PiiDetector.Label(match.Kind);
-            violations[i] = new ValidationViolation(
-                Name, label.ToLowerInvariant(), $"the answer contains personal or secret data ({label.ToLowerInvariant()})",
-                match.Start, match.Length, $"[REDACTED:{label}]");
+            var (code, message, redaction) = Describe(match.Kind);
+            violations[i] = new ValidationViolation(Name, code, message, match.Start, match.Length, redaction);
         }
 
         return violations;
+    }
+
+    /// <summary>A kind's violation code, message and redaction, built once per kind rather than per find.</summary>
+    private static (string Code, string Message, string Redaction) Describe(PiiKinds kind)
+    {
+        var bit = System.Numerics.BitOperations.TrailingZeroCount((uint)kind);
+        return bit < Descriptions.Length ? Descriptions[bit] : DescriptionOf(kind);
+    }
+
+    // [bit]: the description of the single kind (PiiKinds)(1 << bit).
+    private static readonly (string Code, string Message, string Redaction)[] Descriptions =
+        [.. Enumerable.Range(0, System.Numerics.BitOperations.Log2((uint)PiiKinds.All) + 1).Select(bit => DescriptionOf((PiiKinds)(1 << bit)))];
+
+    private static (string Code, string Message, string Redaction) DescriptionOf(PiiKinds kind)
+    {
+        var label = PiiDetector.Label(kind);
+        var code = label.ToLowerInvariant();
+        return (code, $"the answer contains personal or secret data ({code})", $"[REDACTED:{label}]");
     }
 }

@@ -6,6 +6,9 @@
 # merging with the projects already there. Slow (tens of minutes per project on two cores): not part of .ci/run.
 #
 # Usage: bench/mutation.sh [project ...] [-- extra stryker arguments, e.g. --mutate "**/Results/*.cs"]
+#        MUTATION_SURVIVORS_OF=<earlier mutation-report.json> bench/mutation.sh <project>
+#          re-runs only the mutants that report left alive (after adding tests, with the code unchanged) and records
+#          the earlier run's counts with those mutants' new statuses (bench/mutation/survivors.py).
 #   projects: abstractions (default), http, rag, safety (whole package), or one Safety folder at a time:
 #             safety-validation, safety-ratelimiting, safety-resilience, safety-structuredoutput, safety-guards
 set -euo pipefail
@@ -61,6 +64,14 @@ for name in "${projects[@]}"; do
   esac
 
   output="artifacts/mutation/$name"
+  earlier=""
+  if [[ -n "${MUTATION_SURVIVORS_OF:-}" ]]; then
+    earlier="$(realpath "$MUTATION_SURVIVORS_OF")"
+    output="artifacts/mutation/$name-survivors"
+    scope=()
+    while IFS= read -r pattern; do scope+=(--mutate "$pattern"); done < <(python3 bench/mutation/survivors.py spans "$earlier")
+    echo "re-running the ${#scope[@]} mutate spans of the survivors in $earlier"
+  fi
   rm -rf "$output"
   test_args=()
   for t in "${tests[@]}"; do test_args+=(--test-project "$root/$t"); done
@@ -76,6 +87,10 @@ for name in "${projects[@]}"; do
     </dev/null)
 
   report="$(find "$output" -name 'mutation-report.json' | head -1)"
+  if [[ -n "$earlier" ]]; then
+    python3 bench/mutation/survivors.py merge "$earlier" "$report" > "$output/merged-report.json"
+    report="$output/merged-report.json"
+  fi
   python3 - "$report" "$results" "$key" <<'PY'
 import json, sys
 report, results, key = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -4,9 +4,10 @@ namespace Agents.Safety.Guards;
 
 /// <summary>
 /// One scoring rule: a pattern, the weight its match adds and its category. The pattern only runs when one of its
-/// trigger words occurs (and, for rules that need two kinds of word, one of the second kind too), and then only on
-/// windows of <see cref="Reach"/> characters either side of each trigger: the scorer finds every trigger of every
-/// rule in one pass, which keeps clean text cheap and bounds the text each pattern reads.
+/// trigger words occurs (and, for rules that need two kinds of word, one of the second kind too), and then only at
+/// those words (<see cref="Anchor"/>) or on windows of <see cref="Reach"/> characters either side of each trigger: the
+/// scorer finds every trigger of every rule in one pass, which keeps clean text cheap and bounds the text each pattern
+/// reads.
 /// </summary>
 internal sealed class InjectionRule(
     string category, double weight, Regex pattern, string[] triggers, string[]? alsoRequired = null, int reach = InjectionRule.DefaultReach,

@@ -12,9 +12,10 @@ namespace Agents.Safety.Guards;
 /// Each signal has a weight in (0, 1); the score is 1 − ∏(1 − weight), so independent weak signals add up while
 /// one strong phrase suffices. Rules run on the text with invisible characters removed (so a zero-width space
 /// inside "ig​nore" does not hide it). One pass (<see cref="TriggerAutomaton"/>) finds every rule's trigger words; a
-/// rule's regular expression runs only when they occur, and then only on windows of <see cref="InjectionRule.Reach"/>
-/// characters around them, so a match must lie that close to a trigger. Heuristic by nature: a determined attacker can phrase around it, and the corpus it is tuned on is in the
-/// tests. Thread-safe.
+/// rule's regular expression runs only when they occur: tried only at them when every match starts at one
+/// (<see cref="InjectionRule.Anchor"/>, most rules), otherwise on windows of <see cref="InjectionRule.Reach"/>
+/// characters around them; either way a match must end within that reach of a trigger. Heuristic by nature: a
+/// determined attacker can phrase around it, and the corpus it is tuned on is in the tests. Thread-safe.
 /// </remarks>
 public sealed class PromptInjectionScorer
 {

@@ -17,7 +17,9 @@ internal sealed class SchemaValidator
         SchemaCycleCheck.ThrowIfUnsafe(schema);
         try
         {
-            _schema = JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            // Draft 2020-12, the dialect these schemas are written in: there `format` asserts only when asked
+            // (ValidateFormats), whereas JsonSchema.Net's default dialect (v1/2026) always asserts it.
+            _schema = JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 });
         }
         catch (Exception e) when (e is JsonSchemaException or JsonException or ArgumentException or InvalidOperationException or RefResolutionException)
         {
@@ -59,14 +61,14 @@ internal sealed class SchemaValidator
         return errors.Count > 0 ? errors : ["the value does not conform to the schema"];
     }
 
-    // JsonSchema.Net reports a oneOf with several matching branches as a failed node without any error message; say
-    // what failed, so a repair prompt can explain it.
+    // JsonSchema.Net reports a oneOf with several matching branches as a failed node without any error message for
+    // it (the node may still carry other keywords' errors); say what failed, so a repair prompt can explain it.
     private static IEnumerable<string> DescribeSilentFailures(EvaluationResults result)
     {
         var details = result.Details ?? [];
         foreach (var failed in details)
         {
-            if (failed.IsValid || failed.Errors is { Count: > 0 })
+            if (failed.IsValid)
             {
                 continue;
             }

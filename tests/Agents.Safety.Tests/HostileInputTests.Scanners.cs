@@ -4,9 +4,10 @@ using Agents.Safety.Validation;
 namespace Agents.Safety.Tests;
 
 /// <summary>
-/// Long adversarial texts for the scanners that run backtracking patterns on windows: each text is benign, so a rule
-/// that backtracked long enough to hit its match timeout (which counts as a match, failing closed) would push the
-/// score over the threshold and fail the test.
+/// Long adversarial texts for the scanners that run backtracking patterns at trigger words or on windows: each text is
+/// benign, so a windowed rule that backtracked long enough to hit its match timeout (which counts as a match, failing
+/// closed) would push the score over the threshold and fail the test; anchored attempts have no timeout, and a
+/// pathological one would show as a test that does not finish.
 /// </summary>
 public partial class HostileInputTests
 {
@@ -21,6 +22,10 @@ public partial class HostileInputTests
         { "verbs and nouns with no earlier word", Repeat("ignore instructions ", 10_000) },
         { "answer verbs followed by long words", Repeat("answer " + new string('w', 400) + " ", 300) },
         { "send verbs and long address-like runs", Repeat("send the secrets to " + new string('x', 400) + " ", 300) },
+        { "anchor words followed by long white space", Repeat("ignore" + new string(' ', 600) + "all ", 500) },
+        { "an anchor word at every word", Repeat("act play from set never turn post send end start ", 5_000) },
+        { "role words on every line", Repeat("\n  ## system system admin user", 10_000) },
+        { "comment openers with keywords and no closer", Repeat("<!-- a note about the model ", 5_000) },
     };
 
     [Theory]

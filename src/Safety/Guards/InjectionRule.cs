@@ -43,12 +43,17 @@ internal sealed class InjectionRule(
     /// non-backtracking engine (which has no <c>\G</c>), with <c>^</c> on the text cut at the trigger word (see
     /// <see cref="AnchoredBySlicing"/>).
     /// </summary>
+    /// <remarks>
+    /// No match timeout: one attempt reads at most <see cref="Reach"/> characters past its trigger word and the
+    /// patterns have no nested unbounded repeats, so its work is bounded; a timeout would only add a clock read to
+    /// every attempt, and there is an attempt at nearly every trigger word.
+    /// </remarks>
     public Regex AnchoredPattern { get; } = anchor == RuleAnchor.None
         ? pattern
         : new Regex(
             ((pattern.Options & RegexOptions.NonBacktracking) != 0 ? "^(?:" : @"\G(?:") + pattern + ")",
             (pattern.Options & RegexOptions.NonBacktracking) != 0 ? pattern.Options & ~RegexOptions.Multiline : pattern.Options,
-            pattern.MatchTimeout);
+            Regex.InfiniteMatchTimeout);
 
     /// <summary>
     /// Gets whether every top-level alternative of the pattern starts with <c>\b</c>: then a trigger word that continues

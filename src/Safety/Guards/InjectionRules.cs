@@ -124,9 +124,10 @@ internal static class InjectionRules
         Rule(InjectionCategories.FakeRoleMarker, 0.7,
             @"</?(?:system|system_prompt|sys|instructions?|admin|developer)>|""role""\s*:\s*""(?:system|developer)""",
             ["<system", "</system", "<sys", "</sys", "<instruction", "</instruction", "<admin", "</admin", "<developer", "</developer", "\"role\""], null, RuleAnchor.OwnTriggers),
+        // Windowed, not anchored: a long run of dashes is a trigger at every character, and one window reads it once.
         Rule(InjectionCategories.FakeRoleMarker, 0.7,
-            @"\b(?:end|beginning|begin|start)\s+of\s+(?:the\s+)?(?:system\s+|user\s+|original\s+)?(?:prompt|instructions|system\s+message|user\s+input|context)\b\s*[\]\-=#>:)]|(?:-{3}|={3}|#{3}|\*{3})\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|user|instructions|prompt)",
-            ["end", "begin", "start", "---", "===", "###", "***"], null, RuleAnchor.OwnTriggers),
+            @"\b(?:end|beginning|begin|start)\s+of\s+(?:the\s+)?(?:system\s+|user\s+|original\s+)?(?:prompt|instructions|system\s+message|user\s+input|context)\b\s*[\]\-=#>:)]|[-=#*]{3}\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|user|instructions|prompt)",
+            "end of", "beginning of", "begin of", "start of", "---", "===", "###", "***"),
         Rule(InjectionCategories.FakeRoleMarker, 0.45,
             @"^[^\S\r\n]*(?:#{1,4}\s*|\[|\*\*)?(?:system|developer|admin|administrator)(?:\s+(?:message|prompt|instruction|override|note|notice|update))?\s*(?:\]|\*\*)?\s*:",
             ["system", "developer", "admin"], null, RuleAnchor.LineStart),

@@ -31,10 +31,12 @@ public sealed class JsonSchemaValidatorMutationTests
         Assert.Equal(["the answer is not valid JSON (line 1, byte 2)"], await Descriptions(JsonSchemaOutputValidator.FromText(PersonSchema), "{]"));
     }
 
-    [Fact]
-    public async Task InvalidJsonInAFence_CountsLinesInsideTheFence()
+    [Theory]
+    [InlineData("```json\n{]\n```")]
+    [InlineData("```\n{]\n```")]
+    public async Task InvalidJsonInAFence_CountsLinesFromTheLineAfterTheOpeningFence(string answer)
     {
-        Assert.Equal(["the answer is not valid JSON (line 1, byte 2)"], await Descriptions(JsonSchemaOutputValidator.FromText(PersonSchema), "```json\n{]\n```"));
+        Assert.Equal(["the answer is not valid JSON (line 1, byte 2)"], await Descriptions(JsonSchemaOutputValidator.FromText(PersonSchema), answer));
     }
 
     [Fact]

@@ -31,6 +31,20 @@ public sealed class PiiDetectorTests
     }
 
     [Fact]
+    public void Find_RunAfterAnotherRunAndAnEqualsSign_IsTreatedLikeAValueAfterEquals()
+    {
+        // The scan used to restart one character into the second run, so "S1=S2" reported S2 minus its first
+        // character (and redaction left that character showing), while "=S2" alone reports nothing.
+        const string first = "Q7xK9mP2vL8nR4tW6yB3cF5hJ1dG0sA9zXe";
+        const string second = "T4uV8wY2pN6qM3kH7jD9fS1gL5zC0bR8xAe";
+        var secrets = new PiiDetector(PiiKinds.Secret);
+
+        Assert.Empty(secrets.Find("=" + second));
+        Assert.Empty(secrets.Find(first + "=" + second));
+        Assert.Single(secrets.Find(second));
+    }
+
+    [Fact]
     public void Find_SsnAndIpv4AtTheirFewestDigits_AreFound()
     {
         Assert.Equal(11, Single("SSN 123-45-6789.", PiiKinds.UsSsn).Length);

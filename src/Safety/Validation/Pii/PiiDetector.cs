@@ -340,7 +340,8 @@ public sealed partial class PiiDetector
                 found.Add(new PiiMatch(PiiKinds.Secret, start, end - start));
             }
 
-            i = end + 1;
+            // Not end + 1: after '=' padding, span[end] may start the next run, whose first character must not be skipped.
+            i = end;
         }
     }
 

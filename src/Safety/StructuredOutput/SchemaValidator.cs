@@ -66,17 +66,23 @@ internal sealed class SchemaValidator
     private static IEnumerable<string> DescribeSilentFailures(EvaluationResults result)
     {
         var details = result.Details ?? [];
+
+        // One pass counts the valid branches under each ".../oneOf" path, so a large value stays linear.
+        var validBranches = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var detail in details)
+        {
+            var path = detail.EvaluationPath.ToString();
+            var cut = path.LastIndexOf("/oneOf/", StringComparison.Ordinal);
+            if (detail.IsValid && cut >= 0 && path.IndexOf('/', cut + "/oneOf/".Length) < 0)
+            {
+                var parent = path[..cut];
+                validBranches[parent] = validBranches.GetValueOrDefault(parent) + 1;
+            }
+        }
+
         foreach (var failed in details)
         {
-            if (failed.IsValid)
-            {
-                continue;
-            }
-
-            var prefix = failed.EvaluationPath + "/oneOf/";
-            var matching = details.Count(d => d.IsValid && d.EvaluationPath.ToString() is var path
-                && path.StartsWith(prefix, StringComparison.Ordinal) && !path.AsSpan(prefix.Length).Contains('/'));
-            if (matching > 1)
+            if (!failed.IsValid && validBranches.TryGetValue(failed.EvaluationPath.ToString(), out var matching) && matching > 1)
             {
                 var location = failed.InstanceLocation.ToString();
                 yield return $"{(location.Length == 0 ? "(root)" : location)}: the value matches {matching} branches of oneOf; exactly one must match (oneOf)";

@@ -59,7 +59,7 @@ internal static class SchemaCycleCheck
                     throw new ArgumentException($"The JSON schema's '$ref' '{pointer}' refers back to itself without describing any part of the value.");
                 }
 
-                if (Resolve(root, pointer) is { } target)
+                if (SchemaPointer.Resolve(root, pointer) is { } target)
                 {
                     pending.Push(target);
                 }
@@ -118,39 +118,5 @@ internal static class SchemaCycleCheck
                 }
             }
         }
-    }
-
-    private static JsonElement? Resolve(JsonElement root, string pointer)
-    {
-        var current = root;
-        var fragment = Uri.UnescapeDataString(pointer[1..]);
-        if (fragment.Length == 0)
-        {
-            return current;
-        }
-
-        if (!fragment.StartsWith('/'))
-        {
-            return null;
-        }
-
-        foreach (var raw in fragment[1..].Split('/'))
-        {
-            var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(token, out var child))
-            {
-                current = child;
-            }
-            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(token, out var index) && index >= 0 && index < current.GetArrayLength())
-            {
-                current = current[index];
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return current;
     }
 }

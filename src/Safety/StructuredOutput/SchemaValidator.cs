@@ -15,6 +15,7 @@ internal sealed class SchemaValidator
     public SchemaValidator(JsonElement schema, bool validateFormats)
     {
         SchemaCycleCheck.ThrowIfUnsafe(schema);
+        SchemaReferenceCheck.ThrowIfUnresolvable(schema);
         try
         {
             // Draft 2020-12, the dialect these schemas are written in: there `format` asserts only when asked
@@ -40,7 +41,17 @@ internal sealed class SchemaValidator
             return [parseError!];
         }
 
-        var result = _schema.Evaluate(value, _evaluation);
+        EvaluationResults result;
+        try
+        {
+            result = _schema.Evaluate(value, _evaluation);
+        }
+        catch (RefResolutionException e)
+        {
+            // Only a reference the construction-time check cannot judge (under a nested "$id") gets here.
+            throw new InvalidRequestException($"The JSON schema's $ref does not resolve: {e.Message}", e) { Parameter = "schema" };
+        }
+
         if (result.IsValid)
         {
             return [];

@@ -80,4 +80,16 @@ public partial class HostileInputTests
 
         Assert.True(ex is ArgumentException or ValidationFailedException, ex?.ToString());
     }
+
+    [Theory]
+    [InlineData("""{"properties":{"a":{"$ref":"#/$defs/missing"}}}""")]
+    [InlineData("""{"$ref":"file:///etc/passwd"}""")]
+    public async Task StructuredOutput_UnresolvableReference_RefusedBeforeAnyCall(string schema)
+    {
+        var generator = ScriptedGenerator.Create(GeneratorCapabilities.JsonSchema, """{"a":1}""");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateJsonAsync(StructuredAsk(), JsonDocument.Parse(schema).RootElement));
+
+        Assert.Empty(generator.Requests);
+    }
 }

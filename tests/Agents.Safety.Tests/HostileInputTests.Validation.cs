@@ -127,4 +127,21 @@ public partial class HostileInputTests
         using var guard = new InputContentGuard();
         Assert.Throws<ArgumentNullException>(() => guard.Inspect(null!, ContentSource.UserInput));
     }
+
+    [Theory]
+    [InlineData("""{"$ref":"#"}""")]
+    [InlineData("""{"$defs":{"a":{"allOf":[{"$ref":"#/$defs/b"}]},"b":{"anyOf":[{"$ref":"#/$defs/a"}]}},"$ref":"#/$defs/a"}""")]
+    [InlineData("""{"$ref":"file:///etc/passwd"}""")]
+    public async Task JsonSchemaValidator_HostileRequestSchema_TypedErrorNoHangNoFetch(string schema)
+    {
+        var request = GenerationRequest.FromPrompt("q", new GenerationOptions
+        {
+            ResponseFormat = ResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse(schema).RootElement.Clone()),
+        });
+
+        var ex = await Assert.ThrowsAsync<InvalidRequestException>(
+            () => JsonSchemaOutputValidator.FromRequest().ValidateAsync(new ValidationContext("{}", request)).AsTask());
+
+        Assert.Equal(nameof(GenerationOptions.ResponseFormat), ex.Parameter);
+    }
 }

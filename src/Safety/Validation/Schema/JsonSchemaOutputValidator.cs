@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agents.Safety.StructuredOutput;
 using Json.Schema;
 
 namespace Agents.Safety.Validation;
@@ -45,9 +46,11 @@ public sealed class JsonSchemaOutputValidator : IOutputValidator
         ArgumentException.ThrowIfNullOrWhiteSpace(schemaJson);
         try
         {
-            return new JsonSchemaOutputValidator(JsonSchema.FromText(schemaJson), name, allowCodeFence);
+            using var document = JsonDocument.Parse(schemaJson);
+            // The built schema keeps reading the element it was built from, so it gets a copy that outlives the document.
+            return new JsonSchemaOutputValidator(Build(document.RootElement.Clone(), nameof(schemaJson)), name, allowCodeFence);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException)
+        catch (JsonException ex)
         {
             throw new ArgumentException($"The schema is not a valid JSON Schema: {ex.Message}", nameof(schemaJson), ex);
         }
@@ -94,7 +97,17 @@ public sealed class JsonSchemaOutputValidator : IOutputValidator
                 return Result([]);
             }
 
-            var results = schema.Evaluate(document.RootElement, Evaluation);
+            EvaluationResults results;
+            try
+            {
+                results = schema.Evaluate(document.RootElement, Evaluation);
+            }
+            catch (RefResolutionException ex)
+            {
+                // Only a reference the build-time check cannot judge (under a nested "$id") gets here.
+                throw new InvalidRequestException($"The JSON schema's $ref does not resolve: {ex.Message}", ex) { Parameter = "schema" };
+            }
+
             if (results.IsValid)
             {
                 return Result([]);
@@ -125,8 +138,41 @@ public sealed class JsonSchemaOutputValidator : IOutputValidator
         }
     }
 
-    private static JsonSchema? SchemaOf(GenerationRequest request) =>
-        request.Options?.ResponseFormat?.Schema is { } element ? JsonSchema.Build(element) : null;
+    private static JsonSchema? SchemaOf(GenerationRequest request)
+    {
+        if (request.Options?.ResponseFormat?.Schema is not { } element)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Build(element, nameof(GenerationOptions.ResponseFormat));
+        }
+        catch (ArgumentException ex)
+        {
+            // The request is at fault, not this validator's caller: the same typed error a backend gives for a bad request.
+            throw new InvalidRequestException($"The request's response-format schema is invalid: {ex.InnerException?.Message}", ex.InnerException)
+            {
+                Parameter = nameof(GenerationOptions.ResponseFormat),
+            };
+        }
+    }
+
+    // Each schema gets a registry of its own: JsonSchema.Net's default one is process-wide and keeps every schema built
+    // against it (a per-request schema would leak), and it is where a "$ref" to another document would be looked up.
+    private static JsonSchema Build(JsonElement schema, string parameter)
+    {
+        try
+        {
+            SchemaReferenceCheck.ThrowIfUnresolvable(schema);
+            return JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or RefResolutionException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new ArgumentException($"The schema is not a valid JSON Schema: {ex.Message}", parameter, ex);
+        }
+    }
 
     private static string StripCodeFence(string text)
     {

@@ -169,6 +169,7 @@ public sealed class PromptInjectionScorer
         string text, List<TriggerHit> hits, List<(string Category, double Weight)> signals, List<(int Start, int Length)>? spans,
         double stopAt = double.PositiveInfinity)
     {
+        text = UnspacedScriptSeparator.Separate(text);
         hits.Clear();
         Triggers.FindAll(text, hits);
         if (hits.Count == 0)

@@ -15,7 +15,8 @@ public sealed class JsonSchemaValidatorSchemaTests
         }));
 
     [Theory]
-    [InlineData("""{"$ref":"#"}""", "Cycle")]
+    [InlineData("""{"$ref":"#"}""", "refers back to itself")]
+    [InlineData("""{"$defs":{"a":{"allOf":[{"$ref":"#/$defs/b"}]},"b":{"anyOf":[{"$ref":"#/$defs/a"}]}},"$ref":"#/$defs/a"}""", "refers back to itself")]
     [InlineData("""{"properties":{"a":{"$ref":"#/$defs/missing"}}}""", "'#/$defs/missing' does not resolve")]
     [InlineData("""{"$ref":"https://example.com/other.json"}""", "refers to another document")]
     [InlineData("""{"type":5}""", "not a valid JSON Schema")]

@@ -165,6 +165,8 @@ public sealed class JsonSchemaOutputValidator : IOutputValidator
     {
         try
         {
+            // JsonSchema.Net evaluates a $ref cycle through allOf/anyOf by recursing until the stack overflows.
+            SchemaCycleCheck.ThrowIfUnsafe(schema);
             SchemaReferenceCheck.ThrowIfUnresolvable(schema);
             return JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         }

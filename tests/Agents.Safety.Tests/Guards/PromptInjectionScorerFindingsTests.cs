@@ -6,7 +6,7 @@ namespace Agents.Safety.Tests.Guards;
 /// The findings (each category once, ordered by its strongest signal, ties in the order found) and the spans
 /// (sorted, merged where they overlap, touch or contain one another).
 /// </summary>
-public sealed class ScorerMutationBFindingsTests
+public sealed class PromptInjectionScorerFindingsTests
 {
     private static readonly PromptInjectionScorer Scorer = PromptInjectionScorer.Default;
 

@@ -4,7 +4,7 @@ using Agents.Safety.Guards;
 namespace Agents.Safety.Tests.Guards;
 
 /// <summary>The trigger automaton's case folding at the alphabet's ends, duplicate triggers and the ASCII boundary; a rule's unanchored pattern.</summary>
-public sealed class GuardsMutationCTriggerAutomatonTests
+public sealed class TriggerAutomatonEdgeTests
 {
     private static List<(string Trigger, int Start, int Length)> Find(TriggerAutomaton automaton, string text)
     {

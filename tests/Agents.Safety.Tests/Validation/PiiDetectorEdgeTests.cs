@@ -3,7 +3,7 @@ using Agents.Safety.Validation;
 namespace Agents.Safety.Tests.Validation;
 
 /// <summary>Edge cases of <see cref="PiiDetector"/> left by the earlier mutation tests: one-character texts and e-mail candidates hidden by overlaps.</summary>
-public sealed class ValidationMutationCPiiTests
+public sealed class PiiDetectorEdgeTests
 {
     private static (PiiKinds Kind, int Start, int Length)[] Spans(PiiDetector detector, string text) =>
         [.. detector.Find(text).Select(m => (m.Kind, m.Start, m.Length))];

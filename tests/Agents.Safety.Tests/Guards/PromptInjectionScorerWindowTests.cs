@@ -7,7 +7,7 @@ namespace Agents.Safety.Tests.Guards;
 /// <see cref="PromptInjectionScorer.MatchWindows"/> and <see cref="PromptInjectionScorer.MatchAtTriggers"/>: which
 /// trigger hits open windows or start matches, when windows merge, and what each reports with and without spans.
 /// </summary>
-public sealed class ScorerMutationAWindowTests
+public sealed class PromptInjectionScorerWindowTests
 {
     private static readonly string Gap = new('.', 50);
 

@@ -6,7 +6,7 @@ namespace Agents.Safety.Tests.Guards;
 /// The encoded-run scan on characters outside ASCII, U+0080 in particular (the first one past the character-class
 /// table): they neither belong to a run nor count as the hex digit that lets a run continue over a space.
 /// </summary>
-public sealed class ScorerMutationBRunScanTests
+public sealed class EncodedRunScanEdgeTests
 {
     [Theory]
     [InlineData('\u0080')]

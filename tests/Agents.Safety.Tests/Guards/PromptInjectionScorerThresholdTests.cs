@@ -6,7 +6,7 @@ namespace Agents.Safety.Tests.Guards;
 /// Edges of <see cref="PromptInjectionScorer.Score"/>: decoded and hidden text scoring exactly the decoded threshold,
 /// the decoding switch, rule gating by a second kind of word, line starts and the reach of anchored rules.
 /// </summary>
-public sealed class ScorerMutationAScoreTests
+public sealed class PromptInjectionScorerThresholdTests
 {
     private static readonly PromptInjectionScorer Scorer = PromptInjectionScorer.Default;
 

@@ -7,7 +7,7 @@ namespace Agents.Safety.Tests.Guards;
 /// How a decoded base64 or hex run is judged to be text: at least eight bytes, and at least nine characters in ten
 /// printable (line breaks and tabs count, other control characters and U+FFFD replacement characters do not).
 /// </summary>
-public sealed class ScorerMutationBDecodingTests
+public sealed class PromptInjectionScorerDecodingTests
 {
     private static readonly PromptInjectionScorer Scorer = PromptInjectionScorer.Default;
 

@@ -3,7 +3,7 @@ using Agents.Safety.Validation;
 namespace Agents.Safety.Tests.Validation;
 
 /// <summary>Code-fence edge cases and root-only errors of <see cref="JsonSchemaOutputValidator"/>.</summary>
-public sealed class ValidationMutationCSchemaTests
+public sealed class JsonSchemaValidatorFenceTests
 {
     private static ValidationContext Context(string text) => new(text, GenerationRequest.FromPrompt("question"), null);
 

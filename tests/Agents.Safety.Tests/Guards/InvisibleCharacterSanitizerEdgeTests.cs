@@ -3,7 +3,7 @@ using Agents.Safety.Guards;
 namespace Agents.Safety.Tests.Guards;
 
 /// <summary>The sanitiser's edges: range bounds of each class, tag characters, lone surrogates and the pre-scan.</summary>
-public sealed class GuardsMutationCSanitizerTests
+public sealed class InvisibleCharacterSanitizerEdgeTests
 {
     private static string Tag(int code) => char.ConvertFromUtf32(0xE0000 + code);
 

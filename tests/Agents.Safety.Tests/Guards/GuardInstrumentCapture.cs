@@ -8,13 +8,13 @@ namespace Agents.Safety.Tests.Guards;
 /// parallel by thread (an instrument is published synchronously on the thread that creates it). The instruments stay
 /// enabled until their meter is disposed or this capture is.
 /// </summary>
-internal sealed class GuardsMutationCInstrumentCapture : IDisposable
+internal sealed class GuardInstrumentCapture : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly List<Instrument> _instruments = [];
     private int _thread = -1;
 
-    public GuardsMutationCInstrumentCapture()
+    public GuardInstrumentCapture()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {

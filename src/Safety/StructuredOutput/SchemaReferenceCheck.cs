@@ -9,8 +9,18 @@ namespace Agents.Safety.StructuredOutput;
 /// </summary>
 internal static class SchemaReferenceCheck
 {
-    // Keywords whose values are data, not subschemas: a "$ref" inside them is a value like any other.
-    private static readonly HashSet<string> DataKeywords = new(StringComparer.Ordinal) { "enum", "const", "default", "examples" };
+    // Only keywords whose values are subschemas are walked: a "$ref" inside "enum", "default", "examples" or an unknown
+    // keyword is data (or an annotation), which the evaluator never resolves either.
+    private static readonly HashSet<string> SchemaMaps = new(StringComparer.Ordinal)
+    {
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+    };
+
+    private static readonly HashSet<string> SchemaValues = new(StringComparer.Ordinal)
+    {
+        "items", "additionalItems", "additionalProperties", "contains", "propertyNames", "unevaluatedProperties",
+        "unevaluatedItems", "not", "if", "then", "else", "prefixItems", "allOf", "anyOf", "oneOf",
+    };
 
     public static void ThrowIfUnresolvable(JsonElement root)
     {
@@ -50,10 +60,13 @@ internal static class SchemaReferenceCheck
                     case "$id":
                         nestedIds |= !entry.IsRoot;
                         break;
-                    default:
-                        if (!DataKeywords.Contains(property.Name))
+                    case var name when SchemaValues.Contains(name):
+                        pending.Push((property.Value, false));
+                        break;
+                    case var name when SchemaMaps.Contains(name) && property.Value.ValueKind == JsonValueKind.Object:
+                        foreach (var member in property.Value.EnumerateObject())
                         {
-                            pending.Push((property.Value, false));
+                            pending.Push((member.Value, false));
                         }
 
                         break;

@@ -47,6 +47,7 @@ public sealed class SchemaReferenceCheckTests
     [InlineData("""{"enum":[{"$ref":"#/nowhere"}]}""")]
     [InlineData("""{"const":{"$ref":"https://example.com/x"}}""")]
     [InlineData("""{"default":{"$ref":"#nothing"},"examples":[{"$ref":"#/x"}]}""")]
+    [InlineData("""{"x-note":{"$ref":"#/nowhere"},"properties":{"$ref":{"type":"string"}}}""")]
     public void Construction_ReferenceShapedData_IsNotAReference(string schema)
     {
         var validator = Validator(schema);
@@ -73,5 +74,49 @@ public sealed class SchemaReferenceCheckTests
 
         Assert.Empty(validator.Check("1", out _));
         Assert.NotEmpty(validator.Check("\"x\"", out _));
+    }
+
+    [Theory]
+    [InlineData("items")]
+    [InlineData("additionalItems")]
+    [InlineData("additionalProperties")]
+    [InlineData("contains")]
+    [InlineData("propertyNames")]
+    [InlineData("unevaluatedProperties")]
+    [InlineData("unevaluatedItems")]
+    [InlineData("not")]
+    [InlineData("if")]
+    [InlineData("then")]
+    [InlineData("else")]
+    public void Construction_MissingReferenceUnderASchemaKeyword_Refused(string keyword)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Validator($$$"""{"{{{keyword}}}":{"$ref":"#/$defs/gone"}}"""));
+
+        Assert.Contains("does not resolve", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("properties")]
+    [InlineData("patternProperties")]
+    [InlineData("$defs")]
+    [InlineData("definitions")]
+    [InlineData("dependentSchemas")]
+    public void Construction_MissingReferenceUnderASchemaMap_Refused(string keyword)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Validator($$$$"""{"{{{{keyword}}}}":{"k":{"$ref":"#/$defs/gone"}}}"""));
+
+        Assert.Contains("does not resolve", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("allOf")]
+    [InlineData("anyOf")]
+    [InlineData("oneOf")]
+    [InlineData("prefixItems")]
+    public void Construction_MissingReferenceInASchemaList_Refused(string keyword)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Validator($$"""{"{{keyword}}":[{},{"$ref":"#/$defs/gone"}]}"""));
+
+        Assert.Contains("does not resolve", ex.Message, StringComparison.Ordinal);
     }
 }

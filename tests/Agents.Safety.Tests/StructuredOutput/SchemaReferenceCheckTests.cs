@@ -119,4 +119,24 @@ public sealed class SchemaReferenceCheckTests
 
         Assert.Contains("does not resolve", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Construction_RootIdWithAPointerToNothing_StillRefused()
+    {
+        // A "$id" on the root only names the document; pointers still resolve against it.
+        var ex = Assert.Throws<ArgumentException>(() => Validator("""{"$id":"https://example.com/root","$ref":"#/$defs/missing"}"""));
+
+        Assert.Contains("does not resolve", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"allOf":[{"$id":"https://example.com/inner","$defs":{"n":{"type":"number"}},"$ref":"#/$defs/n"}]}""")]
+    [InlineData("""{"$defs":{"a":{"$id":"https://example.com/a","$defs":{"n":{"type":"number"}},"$ref":"#/$defs/n"},"b":{"$id":"https://example.com/b","$defs":{"n":{"type":"number"}},"$ref":"#/$defs/n"}},"anyOf":[{"$ref":"https://example.com/a"},{"$ref":"https://example.com/b"}]}""")]
+    public void Construction_PointersRelativeToNestedIds_AcceptedAndUsed(string schema)
+    {
+        var validator = Validator(schema);
+
+        Assert.Empty(validator.Check("1", out _));
+        Assert.NotEmpty(validator.Check("\"x\"", out _));
+    }
 }

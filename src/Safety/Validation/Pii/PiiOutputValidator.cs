@@ -63,13 +63,11 @@ public sealed class PiiOutputValidator : IIncrementalOutputValidator
     }
 
     /// <summary>A kind's violation code, message and redaction, built once per kind rather than per find.</summary>
-    private static (string Code, string Message, string Redaction) Describe(PiiKinds kind)
-    {
-        var bit = System.Numerics.BitOperations.TrailingZeroCount((uint)kind);
-        return bit < Descriptions.Length ? Descriptions[bit] : DescriptionOf(kind);
-    }
+    /// <remarks>A find always carries exactly one kind of <see cref="PiiKinds.All"/>, so its bit indexes the table.</remarks>
+    private static (string Code, string Message, string Redaction) Describe(PiiKinds kind) =>
+        Descriptions[System.Numerics.BitOperations.TrailingZeroCount((uint)kind)];
 
-    // [bit]: the description of the single kind (PiiKinds)(1 << bit).
+    // [bit]: the description of the single kind (PiiKinds)(1 << bit), for every bit of PiiKinds.All.
     private static readonly (string Code, string Message, string Redaction)[] Descriptions =
         [.. Enumerable.Range(0, System.Numerics.BitOperations.Log2((uint)PiiKinds.All) + 1).Select(bit => DescriptionOf((PiiKinds)(1 << bit)))];
 

@@ -80,4 +80,23 @@ public sealed class UnspacedScriptTests
     {
         Assert.Equal(expected, UnspacedScriptSeparator.IsUnspaced(c));
     }
+
+    [Theory]
+    [InlineData("ก", " ")]
+    [InlineData("x\u0E00y", "x y")]
+    [InlineData("–ก", "– ")]
+    [InlineData("–語", "– ")]
+    [InlineData("– ✓語", "– ✓ ")]
+    public void Separate_UnspacedCharacterAtTheStartOfItsRangeOrRightAfterAnotherCandidate_IsReplaced(string text, string expected)
+    {
+        Assert.Equal(expected, UnspacedScriptSeparator.Separate(text));
+    }
+
+    [Theory]
+    [InlineData("–dash first")]
+    [InlineData("“quoted” ✓")]
+    public void Separate_TextStartingWithAnotherNonAsciiCharacter_IsTheSameInstance(string text)
+    {
+        Assert.Same(text, UnspacedScriptSeparator.Separate(text));
+    }
 }
